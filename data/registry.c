@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "regbuild.h"
+
+static const char *const proto_names[REG_NPROTO] = { "tcp", "udp", "sctp", "dccp" };
+static const char *const class_names[REG_NCLASS] = {
+	"unassigned", "reserved", "assigned", "dynamic",
+};
+
+const char *reg_proto_name(enum reg_proto proto)
+{
+	return proto < REG_NPROTO ? proto_names[proto] : "?";
+}
+
+int reg_proto_from_name(const char *name)
+{
+	for (int i = 0; i < REG_NPROTO; i++)
+		if (strcasecmp(name, proto_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *reg_class_name(enum reg_class cls)
+{
+	return cls < REG_NCLASS ? class_names[cls] : "?";
+}
+
+const char *reg_xref_type_name(enum reg_xref_type type)
+{
+	static const char *const names[] = {
+		"assignee", "contact", "rfc", "draft", "uri", "text", "note", "other",
+	};
+
+	return type <= REG_XREF_OTHER ? names[type] : "other";
+}
+
+size_t reg_flag_names(unsigned flags, const char *names[], size_t max)
+{
+	static const struct { unsigned flag; const char *name; } map[] = {
+		{ REG_F_DEASSIGNED, "de-assigned" },
+		{ REG_F_DEPRECATED, "deprecated" },
+		{ REG_F_HISTORIC, "historic" },
+		{ REG_F_REMOVED, "removed" },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map) && n < max; i++)
+		if (flags & map[i].flag)
+			names[n++] = map[i].name;
+	return n;
+}
+
+bool registry_unauth_covers(const struct registry *reg,
+			    const struct reg_record *rec, uint16_t port)
+{
+	if (!rec->unauthorized || !(rec->flags & REG_F_HAS_PORT) ||
+	    port < rec->lo || port > rec->hi)
+		return false;
+	if (!rec->nunauth)
+		return true;
+	for (size_t i = 0; i < rec->nunauth; i++) {
+		const struct reg_span *s = &reg->unauth[rec->unauth + i];
+
+		if (port >= s->lo && port <= s->hi)
+			return true;
+	}
+	return false;
+}
+
+size_t registry_find_name(const struct registry *reg, const char *name,
+			  size_t *ret_first)
+{
+	size_t lo = 0, hi = reg->nby_name, first;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *s = reg->strings + reg->records[reg->by_name[mid]].name;
+
+		if (strcasecmp(s, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (hi < reg->nby_name &&
+	       strcasecmp(reg->strings + reg->records[reg->by_name[hi]].name,
+			  name) == 0)
+		hi++;
+	*ret_first = first;
+	return hi - first;
+}
+
+static int read_capped(const char *file, char **ret_buf, size_t *ret_len,
+		       struct reg_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fd, r = 0;
+
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		reg_error_set(err, file, 0, "cannot open: %s", strerror(errno));
+		return r;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		reg_error_set(err, file, 0, "is a directory");
+		r = -EISDIR;
+		goto out;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		cap = (size_t)st.st_size + 1;
+	for (;;) {
+		ssize_t n;
+
+		if (!buf || len + 1 >= cap) {
+			if (buf || !cap)
+				cap = cap ? cap * 2 : 1 << 16;
+			buf = reg_xrealloc(buf, cap, 1);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			reg_error_set(err, file, 0, "cannot read: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > REG_MAX_FILE_SIZE) {
+			reg_error_set(err, file, 0,
+				      "file larger than %u MiB; not a registry",
+				      REG_MAX_FILE_SIZE >> 20);
+			r = -EFBIG;
+			goto out;
+		}
+	}
+	if (!buf)
+		buf = reg_xrealloc(NULL, 1, 1);
+	buf[len] = '\0';
+	*ret_buf = buf;
+	*ret_len = len;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+int registry_load_buffer(const char *buf, size_t len, const char *name,
+			 struct registry **ret_reg, struct reg_error *err)
+{
+	return reg_load_buffer(buf, len, name, NULL, ret_reg, err);
+}
+
+int reg_load_buffer(const char *buf, size_t len, const char *name,
+		    const char *sha256, struct registry **ret_reg,
+		    struct reg_error *err)
+{
+	struct regb *b;
+	char *updated = NULL;
+	size_t i = 0;
+	int r;
+
+	if (len > REG_MAX_FILE_SIZE) {
+		reg_error_set(err, name, 0, "file larger than %u MiB; not a registry",
+			      REG_MAX_FILE_SIZE >> 20);
+		return -EFBIG;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+			   buf[i] == '\n'))
+		i++;
+	b = regb_new();
+	if (i < len && buf[i] == '<') {
+		r = reg_load_xml(buf, len, name, b, &updated, err);
+		if (r == 0) {
+			r = regb_finish(b, updated, name, sha256, REG_FORMAT_XML,
+					ret_reg);
+			free(updated);
+			goto finished;
+		}
+	} else if (len - i >= 12 && memcmp(buf + i, "Service Name", 12) == 0) {
+		r = reg_load_csv(buf, len, name, b, err);
+		if (r == 0) {
+			r = regb_finish(b, NULL, name, sha256, REG_FORMAT_CSV,
+					ret_reg);
+			goto finished;
+		}
+	} else {
+		reg_error_set(err, name, 1,
+			      "not a port registry: expected IANA's XML or CSV form");
+		r = -EINVAL;
+	}
+	free(updated);
+	regb_free(b);
+	return r;
+finished:
+	if (r < 0)
+		reg_error_set(err, name, 0, "registry too fragmented to index");
+	return r;
+}
+
+int registry_load(const char *file, struct registry **ret_reg,
+		  struct reg_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r = read_capped(file, &buf, &len, err);
+
+	if (r < 0)
+		return r;
+	r = registry_load_buffer(buf, len, file, ret_reg, err);
+	free(buf);
+	return r;
+}
