@@ -26,6 +26,7 @@ static const char usage[] =
 struct lookup {
 	const struct registry *reg;
 	bool json;
+	size_t printed;		/* text blocks written so far */
 	json_t *results;
 	unsigned char *seen;	/* per record, for range listings */
 };
@@ -337,7 +338,7 @@ static void suggest(const struct lookup *l, const char *name)
 	}
 	if (!nbest)
 		return;
-	fprintf(stderr, "did you mean");
+	fprintf(stderr, "hint: did you mean");
 	for (size_t i = 0; i < nbest; i++)
 		fprintf(stderr, "%s '%s'", i ? (i + 1 == nbest ? " or" : ",") : "", best[i]);
 	fprintf(stderr, "?\n");
@@ -352,7 +353,7 @@ static int lookup_name(struct lookup *l, const char *query, const char *name,
 	for (size_t i = first; i < first + n; i++) {
 		uint32_t idx = l->reg->by_name[i];
 		const struct reg_record *r = &l->reg->records[idx];
-		char pbuf[16], qbuf[32];
+		char head[48];
 
 		if (!(r->protos & protos_of(proto)))
 			continue;
@@ -361,11 +362,9 @@ static int lookup_name(struct lookup *l, const char *query, const char *name,
 			json_array_append_new(recs, regfmt_record_json(l->reg, idx));
 			continue;
 		}
-		if (r->flags & REG_F_HAS_PORT)
-			printf("%s/%s\n", regfmt_ports(r, pbuf), regfmt_protos(r->protos, qbuf));
-		else
-			printf("service name only, no port (%s)\n",
-			       regfmt_protos(r->protos, qbuf));
+		if (!(r->flags & REG_F_HAS_PORT))
+			printf("service name only, ");
+		printf("%s\n", regfmt_where(r, head, sizeof(head)));
 		regfmt_record_text(stdout, l->reg, idx, -1, false);
 	}
 	if (l->json)
@@ -393,7 +392,7 @@ static int lookup_search(struct lookup *l, const char *text)
 
 	for (size_t i = 0; i < l->reg->nrecords; i++) {
 		const struct reg_record *r = &l->reg->records[i];
-		char pbuf[16], qbuf[32], head[40];
+		char head[48];
 
 		if (!strcasestr(registry_str(l->reg, r->name), text) &&
 		    !strcasestr(registry_str(l->reg, r->description), text))
@@ -403,9 +402,7 @@ static int lookup_search(struct lookup *l, const char *text)
 			json_array_append_new(recs, regfmt_record_json(l->reg, (uint32_t)i));
 			continue;
 		}
-		snprintf(head, sizeof(head), "%s/%s",
-			 r->flags & REG_F_HAS_PORT ? regfmt_ports(r, pbuf) : "-",
-			 regfmt_protos(r->protos, qbuf));
+		regfmt_where(r, head, sizeof(head));
 		printf("%-20s %-22s ", head, registry_str(l->reg, r->name));
 		for (const char *p = registry_str(l->reg, r->description); *p; p++)
 			putchar(*p == '\n' ? ' ' : *p);
@@ -518,9 +515,11 @@ static int cmd_lookup(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		int one;
 
-		if (!l.json && i > optind)
+		if (!l.json && l.printed)
 			putchar('\n');
 		one = search ? lookup_search(&l, argv[i]) : lookup_one(&l, argv[i]);
+		if (one == EXIT_OK)
+			l.printed++;
 		if (one == EXIT_USAGE) {
 			r = EXIT_USAGE;
 			goto out;
@@ -531,7 +530,7 @@ static int cmd_lookup(struct cli *cli, int argc, char **argv)
 	if (l.json) {
 		regfmt_dump(json_pack("{s:o, s:O}", "registry",
 				      regfmt_registry_json(l.reg), "results", l.results));
-	} else {
+	} else if (l.printed) {
 		putchar('\n');
 		regfmt_registry_line(stdout, l.reg);
 	}

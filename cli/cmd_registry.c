@@ -120,6 +120,13 @@ static bool is_churn(const struct registry *old, const struct registry *new,
 	       !r->name && !r->unauthorized && !(r->flags & REG_F_STATUS);
 }
 
+/* Free text on one line: its explicit breaks read as spaces. */
+static void put_flat(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s == '\n' ? ' ' : *s);
+}
+
 static void fields_text(const struct registry *old, const struct registry *new,
 			const struct reg_diff_entry *e)
 {
@@ -141,8 +148,11 @@ static void fields_text(const struct registry *old, const struct registry *new,
 			continue;
 		memcpy(&x, (const char *)a + strs[i].off, sizeof(x));
 		memcpy(&y, (const char *)b + strs[i].off, sizeof(y));
-		printf("      %s: \"%s\" -> \"%s\"\n", reg_field_name(strs[i].field),
-		       registry_str(old, x), registry_str(new, y));
+		printf("      %s: \"", reg_field_name(strs[i].field));
+		put_flat(registry_str(old, x));
+		fputs("\" -> \"", stdout);
+		put_flat(registry_str(new, y));
+		fputs("\"\n", stdout);
 	}
 	for (unsigned f = REG_FIELD_SERVICE_CODE; f <= REG_FIELD_STATUS; f <<= 1)
 		if (e->fields & f)
@@ -162,16 +172,13 @@ static json_t *fields_json(uint32_t fields)
 static void diff_line(const struct registry *reg, const struct reg_record *r,
 		      char mark)
 {
-	char pbuf[16], qbuf[32], head[48];
+	char head[48];
 	const char *name = registry_str(reg, r->name);
 
-	snprintf(head, sizeof(head), "%s/%s",
-		 r->flags & REG_F_HAS_PORT ? regfmt_ports(r, pbuf) : "-",
-		 regfmt_protos(r->protos, qbuf));
+	regfmt_where(r, head, sizeof(head));
 	printf("  %c %-22s %s%s", mark, head, *name ? name : reg_class_name(r->kind),
 	       *name ? " — " : ": ");
-	for (const char *p = registry_str(reg, r->description); *p; p++)
-		putchar(*p == '\n' ? ' ' : *p);
+	put_flat(registry_str(reg, r->description));
 	putchar('\n');
 }
 

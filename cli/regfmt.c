@@ -221,6 +221,20 @@ static void refs_text(FILE *out, const struct registry *reg,
 	}
 }
 
+const char *regfmt_where(const struct reg_record *r, char *buf, size_t size)
+{
+	char pbuf[16], qbuf[32];
+
+	if (!(r->flags & REG_F_HAS_PORT))
+		snprintf(buf, size, "no port (%s)", regfmt_protos(r->protos, qbuf));
+	else if (r->protos == REG_PROTO_ALL)
+		snprintf(buf, size, "%s (all protocols)", regfmt_ports(r, pbuf));
+	else
+		snprintf(buf, size, "%s/%s", regfmt_ports(r, pbuf),
+			 regfmt_protos(r->protos, qbuf));
+	return buf;
+}
+
 void regfmt_record_text(FILE *out, const struct registry *reg, uint32_t idx,
 			long port, bool show_where)
 {

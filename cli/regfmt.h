@@ -21,6 +21,9 @@ const char *regfmt_ports(const struct reg_record *r, char buf[static 16]);
 /* "tcp", "tcp, udp", "every protocol". */
 const char *regfmt_protos(unsigned protos, char buf[static 32]);
 
+/* "22/tcp", "6000-6063/tcp, udp", "225-241 (all protocols)", "no port (tcp)" */
+const char *regfmt_where(const struct reg_record *r, char *buf, size_t size);
+
 /*
  * Prints record REC as an indented block.  PORT (or -1) scopes its
  * unauthorized-use note; SHOW_WHERE adds the record's own ports and

@@ -631,6 +631,7 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 					goto fail;
 				GROW(o->segs, o->nsegs, o->asegs);
 				s = &o->segs[o->nsegs++];
+				memset(s, 0, sizeof(*s));	/* padding too */
 				s->ref = (uint32_t)o->nrefs;
 				s->nref = (uint16_t)nactive;
 				s->flags = (uint16_t)flags;
