@@ -674,7 +674,8 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 		reg_oom();
 
 	g_str = b->str;
-	qsort(b->persons, b->npersons, sizeof(*b->persons), cmp_person);
+	if (b->npersons)
+		qsort(b->persons, b->npersons, sizeof(*b->persons), cmp_person);
 	for (size_t i = 0; i < b->nrecs; i++)
 		normalize_record(b, &b->recs[i]);
 	reg->updated = regb_cstr(b, updated);
@@ -686,7 +687,8 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 	for (size_t i = 0; i < b->nxrefs; i++) {
 		struct reg_xref *x = &b->xrefs[i];
 
-		if (x->type == REG_XREF_ASSIGNEE || x->type == REG_XREF_CONTACT) {
+		if ((x->type == REG_XREF_ASSIGNEE || x->type == REG_XREF_CONTACT) &&
+		    b->npersons) {
 			struct reg_person key = { .id = x->data };
 			const struct reg_person *p =
 				bsearch(&key, b->persons, b->npersons,
@@ -717,7 +719,8 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 		if (b->recs[i].name)
 			by_name[nby++] = (uint32_t)i;
 	g_recs = b->recs;
-	qsort(by_name, nby, sizeof(*by_name), cmp_by_name);
+	if (nby)
+		qsort(by_name, nby, sizeof(*by_name), cmp_by_name);
 	reg->by_name = by_name;
 	reg->nby_name = nby;
 
@@ -735,6 +738,9 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 	b->unauth = NULL;
 	regb_free(b);
 
+	/* Never NULL, so that refs + 0 is defined for a registry of nothing. */
+	o.arefs = 64;
+	o.refs = reg_xrealloc(NULL, o.arefs, sizeof(*o.refs));
 	r = build_port_index(reg, &o);
 	own->block[6] = o.segs;
 	own->block[7] = o.refs;

@@ -482,6 +482,12 @@ static void on_error(void *ctx, xmlErrorPtr e)
 	(void)e;
 }
 
+static void silent(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 int reg_load_xml(const char *buf, size_t len, const char *name,
 		 struct regb *b, char **ret_updated, struct reg_error *err)
 {
@@ -504,6 +510,10 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 	h.externalSubset = on_dtd;
 	h.serror = on_error;
 
+	/* libxml2 reports some errors (encodings, I/O) through its generic
+	 * handler, which prints: library code never prints. */
+	xmlSetGenericErrorFunc(NULL, silent);
+	xmlSetStructuredErrorFunc(NULL, on_error);
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt)
 		reg_oom();
