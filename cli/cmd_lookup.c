@@ -420,7 +420,11 @@ static int lookup_search(struct lookup *l, const char *text)
 	return EXIT_OK;
 }
 
-/* Splits "QUERY/PROTO"; returns -2 for an unknown protocol. */
+/*
+ * Splits "QUERY/PROTO" and returns the protocol, or -1 if there is none.
+ * Service names may hold a slash ("EtherNet/IP-1", "914c/g"): only a port
+ * must be followed by a protocol; returns -2 for "22/icmp".
+ */
 static int split_proto(char *q)
 {
 	char *slash = strrchr(q, '/');
@@ -429,10 +433,11 @@ static int split_proto(char *q)
 	if (!slash)
 		return -1;
 	p = reg_proto_from_name(slash + 1);
-	if (p < 0)
-		return -2;
-	*slash = '\0';
-	return p;
+	if (p >= 0) {
+		*slash = '\0';
+		return p;
+	}
+	return strspn(q, "0123456789-") == (size_t)(slash - q) ? -2 : -1;
 }
 
 static int lookup_one(struct lookup *l, const char *query)
