@@ -28,7 +28,6 @@ struct lookup {
 	bool json;
 	size_t printed;		/* text blocks written so far */
 	json_t *results;
-	unsigned char *seen;	/* per record, for range listings */
 };
 
 static unsigned protos_of(int proto)
@@ -36,52 +35,25 @@ static unsigned protos_of(int proto)
 	return proto < 0 ? REG_PROTO_ALL : 1u << proto;
 }
 
-/*
- * "4915 is frcs on tcp", "22 is ssh on tcp, udp and sctp": where the port
- * is assigned on the other protocols, grouped by service.
- */
+#define MAX_OTHERS 16
+
+/* "frcs on tcp", "ssh on tcp, udp and sctp, ..." */
 static void others_text(const struct lookup *l, uint16_t port, int proto,
 			FILE *out)
 {
-	struct { const char *name; unsigned protos; } seen[16];
-	size_t nseen = 0;
+	struct reg_other o[MAX_OTHERS];
+	size_t n = registry_other_assignments(l->reg, port, proto, o, MAX_OTHERS);
 
-	for (int p = 0; p < REG_NPROTO; p++) {
-		struct reg_answer a;
+	for (size_t k = 0; k < n; k++) {
+		int total = __builtin_popcount(o[k].protos), done = 0;
 
-		if (p == proto)
-			continue;
-		registry_query(l->reg, port, p, &a);
-		for (size_t i = 0; i < a.nrecs; i++) {
-			const struct reg_record *r = &l->reg->records[a.recs[i]];
-			const char *name = registry_str(l->reg, r->name);
-			size_t k;
-
-			if (r->kind != REG_CLASS_ASSIGNED)
-				continue;
-			if (!*name)
-				name = "assigned";
-			for (k = 0; k < nseen; k++)
-				if (strcmp(seen[k].name, name) == 0)
-					break;
-			if (k == nseen) {
-				if (nseen == sizeof(seen) / sizeof(*seen))
-					continue;
-				seen[nseen].name = name;
-				seen[nseen++].protos = 0;
-			}
-			seen[k].protos |= 1u << p;
-		}
-	}
-	for (size_t k = 0; k < nseen; k++) {
-		int n = __builtin_popcount(seen[k].protos), done = 0;
-
-		fprintf(out, "%s%s on ", k ? ", " : "", seen[k].name);
+		fprintf(out, "%s%s on ", k ? ", " : "",
+			o[k].name ? registry_str(l->reg, o[k].name) : "assigned");
 		for (int p = 0; p < REG_NPROTO; p++) {
-			if (!(seen[k].protos & (1u << p)))
+			if (!(o[k].protos & (1u << p)))
 				continue;
 			done++;
-			fprintf(out, "%s%s", done == 1 ? "" : done == n ? " and " : ", ",
+			fprintf(out, "%s%s", done == 1 ? "" : done == total ? " and " : ", ",
 				reg_proto_name(p));
 		}
 	}
@@ -89,28 +61,15 @@ static void others_text(const struct lookup *l, uint16_t port, int proto,
 
 static json_t *others_json(const struct lookup *l, uint16_t port, int proto)
 {
+	struct reg_other o[MAX_OTHERS];
+	size_t n = registry_other_assignments(l->reg, port, proto, o, MAX_OTHERS);
 	json_t *a = json_array();
 
-	for (int p = 0; p < REG_NPROTO; p++) {
-		struct reg_answer ans;
-		json_t *names;
-
-		if (p == proto)
-			continue;
-		registry_query(l->reg, port, p, &ans);
-		if (ans.cls != REG_CLASS_ASSIGNED)
-			continue;
-		names = json_array();
-		for (size_t i = 0; i < ans.nrecs; i++) {
-			const struct reg_record *r = &l->reg->records[ans.recs[i]];
-
-			if (r->kind == REG_CLASS_ASSIGNED)
-				json_array_append_new(names, json_string(
-					registry_str(l->reg, r->name)));
-		}
-		json_array_append_new(a, json_pack("{s:s, s:o}", "protocol",
-						   reg_proto_name(p), "services", names));
-	}
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, json_pack("{s:o, s:o}",
+			"service", o[k].name ? regfmt_jstr(registry_str(l->reg, o[k].name)) :
+					       json_null(),
+			"protocols", regfmt_protos_json(o[k].protos)));
 	return a;
 }
 
@@ -149,17 +108,12 @@ static void answer_text(const struct lookup *l, const struct reg_answer *a)
 		printf("; known unauthorized use");
 	if (a->cls != REG_CLASS_ASSIGNED) {
 		/* "4915/udp is reserved; 4915 is frcs on tcp" */
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
+		struct reg_other o[1];
 
-		if (!mem)
-			abort();
-		others_text(l, a->port, a->proto, mem);
-		fclose(mem);
-		if (len)
-			printf("; %u is %s", a->port, buf);
-		free(buf);
+		if (registry_other_assignments(l->reg, a->port, a->proto, o, 1)) {
+			printf("; %u is ", a->port);
+			others_text(l, a->port, a->proto, stdout);
+		}
 	}
 	putchar('\n');
 	for (size_t i = 0; i < a->nrecs; i++)
@@ -183,164 +137,116 @@ static void lookup_port(struct lookup *l, const char *query, uint16_t port,
 			answer_text(l, &a);
 	}
 	if (l->json)
-		json_array_append_new(l->results, json_pack("{s:s, s:s, s:o}",
-			"query", query, "kind", "port", "answers", answers));
+		json_array_append_new(l->results, json_pack("{s:o, s:s, s:o}",
+			"query", regfmt_jstr(query), "kind", "port", "answers", answers));
 	else
 		json_decref(answers);
+}
+
+/* "6000-6063/tcp    64 ports: 64 assigned; known unauthorized use on 6003" */
+static void range_text(const struct lookup *l, uint16_t lo, uint16_t hi,
+		       int proto, const struct reg_range *sum)
+{
+	static const int order[] = {
+		REG_CLASS_ASSIGNED, REG_CLASS_RESERVED, REG_CLASS_UNASSIGNED,
+		REG_CLASS_DYNAMIC,
+	};
+	char head[32];
+	bool first = true;
+
+	(void)l;
+	snprintf(head, sizeof(head), "%u-%u/%s", lo, hi, reg_proto_name(proto));
+	printf("%-16s %u ports:", head, hi - lo + 1);
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
+		if (!sum->ports[order[i]])
+			continue;
+		printf("%s %zu %s", first ? "" : ",", sum->ports[order[i]],
+		       reg_class_name(order[i]));
+		first = false;
+	}
+	if (sum->unauthorized) {
+		printf("; known unauthorized use on");
+		for (size_t i = 0; i < sum->nunauth; i++) {
+			printf("%s %u", i ? "," : "", sum->unauth[i].lo);
+			if (sum->unauth[i].hi != sum->unauth[i].lo)
+				printf("-%u", sum->unauth[i].hi);
+		}
+		if (sum->nunauth == REG_RANGE_SPANS)
+			printf(", ... (%zu ports in all)", sum->unauthorized);
+	}
+	putchar('\n');
 }
 
 static void lookup_range(struct lookup *l, const char *query, uint16_t lo,
 			 uint16_t hi, int proto)
 {
 	json_t *per = json_array();
+	uint32_t *recs = malloc((l->reg->nrecords + 1) * sizeof(*recs));
 
+	if (!recs)
+		abort();
 	for (int p = 0; p < REG_NPROTO; p++) {
-		size_t count[REG_NCLASS] = { 0 }, nlisted = 0, nrec = 0;
-		json_t *recs = json_array(), *unauth = json_array();
-		long ustart = -1;
-		uint32_t *order = malloc((l->reg->nrecords + 1) * sizeof(*order));
+		struct reg_range sum;
+		size_t nrec, listed = 0;
 
-		if (!order)
-			abort();
-		if (proto >= 0 && p != proto) {
-			json_decref(recs);
-			json_decref(unauth);
-			free(order);
+		if (proto >= 0 && p != proto)
 			continue;
-		}
-		memset(l->seen, 0, l->reg->nrecords);
-		for (unsigned port = lo; port <= hi; port++) {
-			struct reg_answer a;
-
-			registry_query(l->reg, (uint16_t)port, p, &a);
-			count[a.cls]++;
-			for (size_t i = 0; i < a.nrecs; i++) {
-				if (l->seen[a.recs[i]])
-					continue;
-				l->seen[a.recs[i]] = 1;
-				order[nrec++] = a.recs[i];
-			}
-			if ((a.flags & REG_F_UNAUTHORIZED) && ustart < 0)
-				ustart = port;
-			if (ustart >= 0 && (!(a.flags & REG_F_UNAUTHORIZED) || port == hi)) {
-				unsigned end = (a.flags & REG_F_UNAUTHORIZED) ? port : port - 1;
-
-				json_array_append_new(unauth, json_pack("[i, i]", ustart, end));
-				ustart = -1;
-			}
-		}
+		registry_range(l->reg, lo, hi, p, &sum);
+		nrec = registry_range_records(l->reg, lo, hi, p, recs);
 		if (l->json) {
+			json_t *jr = json_array(), *ju = json_array();
+
 			for (size_t i = 0; i < nrec; i++)
-				json_array_append_new(recs, regfmt_record_json(l->reg, order[i]));
+				json_array_append_new(jr, regfmt_record_json(l->reg, recs[i]));
+			for (size_t i = 0; i < sum.nunauth; i++)
+				json_array_append_new(ju, json_pack("[i, i]", sum.unauth[i].lo,
+								    sum.unauth[i].hi));
 			json_array_append_new(per, json_pack(
-				"{s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:o, s:o}",
+				"{s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:i, s:o, s:o}",
 				"protocol", reg_proto_name(p),
 				"ports", hi - lo + 1,
-				"counts", "assigned", (int)count[REG_CLASS_ASSIGNED],
-				"reserved", (int)count[REG_CLASS_RESERVED],
-				"unassigned", (int)count[REG_CLASS_UNASSIGNED],
-				"dynamic", (int)count[REG_CLASS_DYNAMIC],
-				"unauthorized_use", unauth, "records", recs));
-		} else {
-			char head[32];
-			bool first = true;
-
-			snprintf(head, sizeof(head), "%u-%u/%s", lo, hi, reg_proto_name(p));
-			printf("%-16s %u ports:", head, hi - lo + 1);
-			for (int c = REG_CLASS_ASSIGNED; c >= 0; c--) {
-				if (count[c]) {
-					printf("%s %zu %s", first ? "" : ",", count[c],
-					       reg_class_name(c));
-					first = false;
-				}
-			}
-			if (count[REG_CLASS_DYNAMIC])
-				printf("%s %zu dynamic", first ? "" : ",",
-				       count[REG_CLASS_DYNAMIC]);
-			if (json_array_size(unauth)) {
-				size_t k;
-				json_t *v;
-
-				printf("; known unauthorized use on");
-				json_array_foreach(unauth, k, v) {
-					json_int_t a = json_integer_value(json_array_get(v, 0));
-					json_int_t b = json_integer_value(json_array_get(v, 1));
-
-					printf("%s %lld", k ? "," : "", (long long)a);
-					if (b != a)
-						printf("-%lld", (long long)b);
-				}
-			}
-			putchar('\n');
-			for (size_t i = 0; i < nrec; i++) {
-				const struct reg_record *r = &l->reg->records[order[i]];
-
-				if (r->kind == REG_CLASS_UNASSIGNED && !r->unauthorized &&
-				    !(r->flags & REG_F_STATUS))
-					continue;
-				if (nlisted++ == RANGE_LIST_MAX)
-					continue;
-				regfmt_record_text(stdout, l->reg, order[i], -1, true);
-			}
-			if (nlisted > RANGE_LIST_MAX)
-				printf("    ... and %zu more records (--format json lists them all)\n",
-				       nlisted - RANGE_LIST_MAX);
-			json_decref(recs);
-			json_decref(unauth);
+				"counts", "assigned", (int)sum.ports[REG_CLASS_ASSIGNED],
+				"reserved", (int)sum.ports[REG_CLASS_RESERVED],
+				"unassigned", (int)sum.ports[REG_CLASS_UNASSIGNED],
+				"dynamic", (int)sum.ports[REG_CLASS_DYNAMIC],
+				"unauthorized_use_ports", (int)sum.unauthorized,
+				"unauthorized_use", ju, "records", jr));
+			continue;
 		}
-		free(order);
+		range_text(l, lo, hi, p, &sum);
+		for (size_t i = 0; i < nrec; i++) {
+			const struct reg_record *r = &l->reg->records[recs[i]];
+
+			/* Plain unassigned filler says nothing the counts do not. */
+			if (r->kind == REG_CLASS_UNASSIGNED && !r->unauthorized &&
+			    !(r->flags & REG_F_STATUS))
+				continue;
+			if (listed++ < RANGE_LIST_MAX)
+				regfmt_record_text(stdout, l->reg, recs[i], -1, true);
+		}
+		if (listed > RANGE_LIST_MAX)
+			printf("    ... and %zu more records (--format json lists them all)\n",
+			       listed - RANGE_LIST_MAX);
 	}
+	free(recs);
 	if (l->json)
-		json_array_append_new(l->results, json_pack("{s:s, s:s, s:i, s:i, s:o}",
-			"query", query, "kind", "range", "first", lo, "last", hi,
-			"protocols", per));
+		json_array_append_new(l->results, json_pack("{s:o, s:s, s:i, s:i, s:o}",
+			"query", regfmt_jstr(query), "kind", "range", "first", lo,
+			"last", hi, "protocols", per));
 	else
 		json_decref(per);
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t sub = prev + ((a[i - 1] | 32) != (b[j - 1] | 32));
-
-			row[j] = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-			if (sub < row[j])
-				row[j] = sub;
-			prev = cur;
-		}
-	}
-	return row[lb];
-}
-
 static void suggest(const struct lookup *l, const char *name)
 {
-	const char *best[3] = { 0 };
-	size_t nbest = 0, limit = strlen(name) > 4 ? 2 : 1;
+	const char *best[3];
+	size_t n = registry_suggest(l->reg, name, best, 3);
 
-	for (size_t i = 0; i < l->reg->nby_name && nbest < 3; i++) {
-		const char *s = registry_str(l->reg, l->reg->records[l->reg->by_name[i]].name);
-
-		if (nbest && strcasecmp(best[nbest - 1], s) == 0)
-			continue;
-		if (edit_distance(name, s) <= limit)
-			best[nbest++] = s;
-	}
-	if (!nbest)
+	if (!n)
 		return;
 	fprintf(stderr, "hint: did you mean");
-	for (size_t i = 0; i < nbest; i++)
-		fprintf(stderr, "%s '%s'", i ? (i + 1 == nbest ? " or" : ",") : "", best[i]);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "%s '%s'", i ? (i + 1 == n ? " or" : ",") : "", best[i]);
 	fprintf(stderr, "?\n");
 }
 
@@ -368,8 +274,8 @@ static int lookup_name(struct lookup *l, const char *query, const char *name,
 		regfmt_record_text(stdout, l->reg, idx, -1, false);
 	}
 	if (l->json)
-		json_array_append_new(l->results, json_pack("{s:s, s:s, s:o}",
-			"query", query, "kind", "name", "records", recs));
+		json_array_append_new(l->results, json_pack("{s:o, s:s, s:o}",
+			"query", regfmt_jstr(query), "kind", "name", "records", recs));
 	else
 		json_decref(recs);
 	if (!shown) {
@@ -409,8 +315,8 @@ static int lookup_search(struct lookup *l, const char *text)
 		putchar('\n');
 	}
 	if (l->json)
-		json_array_append_new(l->results, json_pack("{s:s, s:s, s:o}",
-			"query", text, "kind", "search", "records", recs));
+		json_array_append_new(l->results, json_pack("{s:o, s:s, s:o}",
+			"query", regfmt_jstr(text), "kind", "search", "records", recs));
 	else
 		json_decref(recs);
 	if (!found) {
@@ -486,7 +392,7 @@ static int cmd_lookup(struct cli *cli, int argc, char **argv)
 	int c, r = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+sf:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "sf:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			search = true;
@@ -514,9 +420,6 @@ static int cmd_lookup(struct cli *cli, int argc, char **argv)
 	if (!l.reg)
 		return EXIT_USAGE;
 	l.results = json_array();
-	l.seen = calloc(l.reg->nrecords + 1, 1);
-	if (!l.seen)
-		abort();
 	for (int i = optind; i < argc; i++) {
 		int one;
 
@@ -533,15 +436,18 @@ static int cmd_lookup(struct cli *cli, int argc, char **argv)
 			r = one;
 	}
 	if (l.json) {
-		regfmt_dump(json_pack("{s:o, s:O}", "registry",
-				      regfmt_registry_json(l.reg), "results", l.results));
+		if (regfmt_dump(json_pack("{s:o, s:O}", "registry",
+					  regfmt_registry_json(l.reg), "results",
+					  l.results)) < 0) {
+			cli_error("lookup", "cannot write JSON output");
+			r = EXIT_USAGE;
+		}
 	} else if (l.printed) {
 		putchar('\n');
 		regfmt_registry_line(stdout, l.reg);
 	}
 out:
 	json_decref(l.results);
-	free(l.seen);
 	return r;
 }
 

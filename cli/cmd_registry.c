@@ -176,9 +176,11 @@ static void diff_line(const struct registry *reg, const struct reg_record *r,
 	const char *name = registry_str(reg, r->name);
 
 	regfmt_where(r, head, sizeof(head));
+	const char *desc = registry_str(reg, r->description);
+
 	printf("  %c %-22s %s%s", mark, head, *name ? name : reg_class_name(r->kind),
-	       *name ? " — " : ": ");
-	put_flat(registry_str(reg, r->description));
+	       !*desc ? "" : *name ? " — " : ": ");
+	put_flat(desc);
 	putchar('\n');
 }
 

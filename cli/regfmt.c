@@ -1,21 +1,63 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "regfmt.h"
 
 static const char *const format_names[] = { "builtin", "xml", "csv" };
 
+json_t *regfmt_jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	unsigned char *copy, *o;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (j)
+		return j;
+	/* Not UTF-8 (a Latin-1 file, a byte-mangled name): keep the text,
+	 * with U+FFFD for each byte that is not part of a valid sequence. */
+	copy = malloc(strlen(s) * 3 + 1);
+	if (!copy)
+		abort();
+	for (o = copy; *p; ) {
+		size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 :
+			   (*p >> 3) == 30 ? 4 : 0;
+		size_t k = 1;
+		json_t *one = NULL;
+
+		while (n && k < n && (p[k] & 0xc0) == 0x80)
+			k++;
+		/* jansson judges overlong forms and surrogates. */
+		if (n && k == n)
+			one = json_stringn((const char *)p, n);
+		if (one) {
+			json_decref(one);
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	j = json_string((const char *)copy);
+	free(copy);
+	return j ? j : json_string("");
+}
+
 static json_t *str_or_null(const struct registry *reg, uint32_t off)
 {
-	return off ? json_string(registry_str(reg, off)) : json_null();
+	return off ? regfmt_jstr(registry_str(reg, off)) : json_null();
 }
 
 json_t *regfmt_registry_json(const struct registry *reg)
 {
-	return json_pack("{s:o, s:s, s:s, s:o}",
+	return json_pack("{s:o, s:o, s:s, s:o}",
 			 "updated", str_or_null(reg, reg->updated),
-			 "source", registry_str(reg, reg->source),
+			 "source", regfmt_jstr(registry_str(reg, reg->source)),
 			 "format", format_names[reg->format],
 			 "sha256", str_or_null(reg, reg->sha256));
 }
@@ -46,11 +88,11 @@ static json_t *person_json(const struct registry *reg, const struct reg_xref *x)
 	const struct reg_person *p = x->target ? &reg->persons[x->target - 1] : NULL;
 
 	if (!p)
-		return json_pack("{s:s, s:n, s:n, s:n, s:n}", "id",
-				 registry_str(reg, x->data), "name", "organization",
+		return json_pack("{s:o, s:n, s:n, s:n, s:n}", "id",
+				 regfmt_jstr(registry_str(reg, x->data)), "name", "organization",
 				 "uri", "updated");
-	return json_pack("{s:s, s:o, s:o, s:o, s:o}",
-			 "id", registry_str(reg, p->id),
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}",
+			 "id", regfmt_jstr(registry_str(reg, p->id)),
 			 "name", str_or_null(reg, p->name),
 			 "organization", str_or_null(reg, p->org),
 			 "uri", str_or_null(reg, p->uri),
@@ -72,13 +114,13 @@ json_t *regfmt_record_json(const struct registry *reg, uint32_t idx)
 		else if (x->type == REG_XREF_CONTACT)
 			json_array_append_new(contact, person_json(reg, x));
 		else if (x->type == REG_XREF_NOTE)
-			json_array_append_new(refs, json_pack("{s:s, s:s, s:o}",
-				"type", "footnote", "data", registry_str(reg, x->data),
+			json_array_append_new(refs, json_pack("{s:s, s:o, s:o}",
+				"type", "footnote", "data", regfmt_jstr(registry_str(reg, x->data)),
 				"text", str_or_null(reg, x->target)));
 		else
-			json_array_append_new(refs, json_pack("{s:s, s:s}",
+			json_array_append_new(refs, json_pack("{s:s, s:o}",
 				"type", reg_xref_type_name(x->type),
-				"data", registry_str(reg, x->data)));
+				"data", regfmt_jstr(registry_str(reg, x->data))));
 	}
 	if (r->unauthorized && port) {
 		if (!r->nunauth)
@@ -272,12 +314,11 @@ void regfmt_record_text(FILE *out, const struct registry *reg, uint32_t idx,
 	if (r->note)
 		field(out, "note", registry_str(reg, r->note));
 	if (r->unauthorized) {
-		char buf[512];
 		bool here = port < 0 || registry_unauth_covers(reg, r, (uint16_t)port);
 
-		snprintf(buf, sizeof(buf), "%s%s", registry_str(reg, r->unauthorized),
-			 here ? "" : " (not this port)");
-		field(out, "unauthorized", buf);
+		field(out, "unauthorized", registry_str(reg, r->unauthorized));
+		if (!here)
+			field(out, "", "(this port is not concerned)");
 	}
 	if (nstatus) {
 		char buf[128];
@@ -310,8 +351,11 @@ void regfmt_registry_line(FILE *out, const struct registry *reg)
 
 int regfmt_dump(json_t *j)
 {
-	int r = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int r;
 
+	if (!j)
+		return -1;	/* a json_pack() that failed */
+	r = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', stdout);
 	json_decref(j);
 	return r;

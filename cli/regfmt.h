@@ -8,6 +8,9 @@
 
 #include "registry.h"
 
+/* A JSON string of S; bytes that are not UTF-8 become U+FFFD. */
+json_t *regfmt_jstr(const char *s);
+
 /* {"updated", "source", "format", "sha256"} */
 json_t *regfmt_registry_json(const struct registry *reg);
 /* Every field of record REC. */
@@ -35,7 +38,8 @@ void regfmt_record_text(FILE *out, const struct registry *reg, uint32_t rec,
 /* One line: "IANA port registry, updated 2026-08-17 (built in)". */
 void regfmt_registry_line(FILE *out, const struct registry *reg);
 
-/* Writes JSON to stdout, indented, with a final newline. */
+/* Writes J (NULL: a failed json_pack) to stdout, indented, with a final
+ * newline, and releases it.  Returns 0 or -1. */
 int regfmt_dump(json_t *j);
 
 #endif

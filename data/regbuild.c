@@ -144,9 +144,16 @@ uint32_t regb_str(struct regb *b, const char *s, size_t len)
 	}
 	if (b->nstr + len + 1 > UINT32_MAX)
 		reg_oom();
-	while (b->nstr + len + 1 > b->astr) {
-		b->astr *= 2;
+	if (b->nstr + len + 1 > b->astr) {
+		/* S may point into the pool itself: keep it valid across the move. */
+		bool inside = s >= b->str && s < b->str + b->nstr;
+		size_t off = inside ? (size_t)(s - b->str) : 0;
+
+		while (b->nstr + len + 1 > b->astr)
+			b->astr *= 2;
 		b->str = reg_xrealloc(b->str, b->astr, 1);
+		if (inside)
+			s = b->str + off;
 	}
 	memcpy(b->str + b->nstr, s, len);
 	b->str[b->nstr + len] = '\0';
@@ -200,14 +207,6 @@ void regb_footnote(struct regb *b, uint32_t anchor, uint32_t text)
 	GROW(b->notes, b->nnotes, b->anotes);
 	b->notes[b->nnotes].anchor = anchor;
 	b->notes[b->nnotes++].text = text;
-}
-
-const struct reg_person *regb_find_person(struct regb *b, const char *id)
-{
-	for (size_t i = 0; i < b->npersons; i++)
-		if (strcmp(b->str + b->persons[i].id, id) == 0)
-			return &b->persons[i];
-	return NULL;
 }
 
 int reg_parse_ports(const char *s, size_t len, uint16_t *ret_lo,
@@ -302,7 +301,9 @@ static unsigned status_in(const char *t)
 			if (find_ci(t, deassigned[i]))
 				f |= REG_F_DEASSIGNED;
 	}
-	if (find_ci(t, "deprecated"))
+	if (find_ci(t, "assignment withdrawn"))
+		f |= REG_F_DEASSIGNED;
+	if (find_ci(t, "deprecated") || find_ci(t, "no longer in use"))
 		f |= REG_F_DEPRECATED;
 	for (p = t; (p = find_ci(p, "historic")); p += 8) {
 		char next = p[8];
@@ -328,17 +329,18 @@ static enum reg_class kind_of(const char *name, const char *desc)
 		"removed", "deprecated",
 	};
 
-	if (*name)
-		return REG_CLASS_ASSIGNED;
 	while (*desc == ' ' || *desc == '(')
 		desc++;
+	/* A named record can be gone too: "sua", 14001/udp, "De-Registered". */
+	for (size_t i = 0; i < sizeof(gone) / sizeof(*gone); i++)
+		if (starts_ci(desc, gone[i]))
+			return REG_CLASS_UNASSIGNED;
+	if (*name)
+		return REG_CLASS_ASSIGNED;
 	if (starts_ci(desc, "unassigned"))
 		return REG_CLASS_UNASSIGNED;
 	if (starts_ci(desc, "reserved"))
 		return REG_CLASS_RESERVED;
-	for (size_t i = 0; i < sizeof(gone) / sizeof(*gone); i++)
-		if (starts_ci(desc, gone[i]))
-			return REG_CLASS_UNASSIGNED;
 	/* Nameless assignments: "any private mail system" and the like. */
 	return REG_CLASS_ASSIGNED;
 }
@@ -353,21 +355,45 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+static bool word_is(const char *w, size_t n, const char *lc)
+{
+	return strlen(lc) == n && strncasecmp(w, lc, n) == 0;
+}
+
 /*
  * "Known Unauthorized Use on port 6003" sits on the 6000-6063 record and
- * concerns 6003 only.  Numbers glued to letters ("RFC4146") are not ports.
+ * concerns 6003 only.  A number names a port only where the text says so:
+ * after "port", "ports" or "on", and in the list that follows ("ports 5151
+ * and 5152", "28017, 28018 and 28019", "2194-2196").  Dates, years and
+ * numbers glued to letters ("RFC4146") are not ports.
  * Returns the number of spans added; -1 if the text names ports, none of
- * them inside the record.
+ * them inside the record; 0 if it names none (the whole record then).
  */
 static int scope_unauth(struct regb *b, const struct reg_record *r,
 			const char *t)
 {
+	bool qualified = false;
 	int found = 0, added = 0;
 
 	for (const char *p = t; *p; ) {
 		unsigned long lo = 0, hi;
+		const char *start = p;
 
-		if (!is_digit(*p) || (p > t && (is_alpha(p[-1]) || is_digit(p[-1])))) {
+		if (is_alpha(*p)) {
+			while (is_alpha(*p) || is_digit(*p))
+				p++;
+			if (word_is(start, (size_t)(p - start), "port") ||
+			    word_is(start, (size_t)(p - start), "ports") ||
+			    word_is(start, (size_t)(p - start), "on"))
+				qualified = true;
+			else if (!word_is(start, (size_t)(p - start), "and"))
+				qualified = false;
+			continue;
+		}
+		if (!is_digit(*p)) {
+			if (*p != ' ' && *p != ',' && *p != '&' && *p != ':' &&
+			    *p != '\n' && *p != '\t')
+				qualified = false;
 			p++;
 			continue;
 		}
@@ -375,16 +401,28 @@ static int scope_unauth(struct regb *b, const struct reg_record *r,
 			lo = lo * 10 + (unsigned)(*p++ - '0');
 		while (is_digit(*p))
 			p++;
+		if (p - start == 4 && *p == '-' && is_digit(p[1]) && is_digit(p[2]) &&
+		    !is_digit(p[3])) {
+			/* 2004-05 or 2004-05-12: a date */
+			p += 3;
+			if (*p == '-' && is_digit(p[1]))
+				while (*++p && is_digit(*p))
+					;
+			qualified = false;
+			continue;
+		}
 		hi = lo;
-		if ((*p == '-' || *p == ':') && is_digit(p[1])) {
+		if (*p == '-' && is_digit(p[1])) {
 			hi = 0;
 			for (p++; is_digit(*p) && hi <= 65535; p++)
 				hi = hi * 10 + (unsigned)(*p - '0');
 			while (is_digit(*p))
 				p++;
 		}
-		if (lo > 65535 || hi > 65535 || lo > hi || is_alpha(*p))
+		if (is_alpha(*p) || !qualified || lo > 65535 || hi > 65535 || lo > hi) {
+			qualified = false;
 			continue;
+		}
 		found++;
 		if (hi < r->lo || lo > r->hi)
 			continue;
@@ -501,30 +539,34 @@ static void normalize_record(struct regb *b, struct reg_record *r)
 
 /* --- indexes ------------------------------------------------------------- */
 
-static const char *g_str;	/* for the qsort comparators below */
-static const struct reg_record *g_recs;
-
-static int cmp_person(const void *a, const void *b)
+static int cmp_person(const void *a, const void *b, void *str)
 {
-	return strcmp(g_str + ((const struct reg_person *)a)->id,
-		      g_str + ((const struct reg_person *)b)->id);
+	return strcmp((const char *)str + ((const struct reg_person *)a)->id,
+		      (const char *)str + ((const struct reg_person *)b)->id);
 }
 
-static int cmp_by_name(const void *a, const void *b)
+struct sort_ctx {
+	const char *str;
+	const struct reg_record *recs;
+};
+
+static int cmp_by_name(const void *a, const void *b, void *arg)
 {
-	const struct reg_record *x = &g_recs[*(const uint32_t *)a];
-	const struct reg_record *y = &g_recs[*(const uint32_t *)b];
-	int c = strcasecmp(g_str + x->name, g_str + y->name);
+	const struct sort_ctx *c0 = arg;
+	const struct reg_record *x = &c0->recs[*(const uint32_t *)a];
+	const struct reg_record *y = &c0->recs[*(const uint32_t *)b];
+	int c = strcasecmp(c0->str + x->name, c0->str + y->name);
 
 	if (c)
 		return c;
 	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-static int cmp_start(const void *a, const void *b)
+static int cmp_start(const void *a, const void *b, void *arg)
 {
-	const struct reg_record *x = &g_recs[*(const uint32_t *)a];
-	const struct reg_record *y = &g_recs[*(const uint32_t *)b];
+	const struct reg_record *recs = arg;
+	const struct reg_record *x = &recs[*(const uint32_t *)a];
+	const struct reg_record *y = &recs[*(const uint32_t *)b];
 
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
@@ -541,6 +583,13 @@ static int cmp_u32(const void *a, const void *b)
 struct owned {
 	void *block[12];
 };
+
+/*
+ * Each run of ports lists its covering records; a file crafted to cover
+ * every port with hundreds of records would take gigabytes.  IANA's file
+ * needs under 20,000.
+ */
+#define REG_MAX_REFS (1u << 22)
 
 struct index_out {
 	struct reg_segment *segs;
@@ -578,7 +627,6 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 
 	o->port_seg = reg_xrealloc(NULL, (size_t)REG_NPROTO * 65536,
 				   sizeof(*o->port_seg));
-	g_recs = recs;
 	for (unsigned proto = 0; proto < REG_NPROTO; proto++) {
 		size_t norder = 0, nactive = 0, next = 0, prev_n = 0;
 		size_t prev_ref = 0;
@@ -591,7 +639,9 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 			if ((recs[i].flags & REG_F_HAS_PORT) &&
 			    (recs[i].protos & (1u << proto)))
 				order[norder++] = (uint32_t)i;
-		qsort(order, norder, sizeof(*order), cmp_start);
+		if (norder)
+			qsort_r(order, norder, sizeof(*order), cmp_start,
+				(void *)recs);
 
 		for (unsigned port = 0; port <= 65535; port++) {
 			size_t k = 0;
@@ -627,7 +677,7 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 			       (!nactive || !memcmp(active, o->refs + prev_ref,
 						    nactive * sizeof(*active)));
 			if (!same) {
-				if (o->nsegs - reg->seg_first[proto] > UINT16_MAX)
+				if (o->nrefs + nactive > REG_MAX_REFS)
 					goto fail;
 				GROW(o->segs, o->nsegs, o->asegs);
 				s = &o->segs[o->nsegs++];
@@ -673,9 +723,9 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 	if (!reg || !own)
 		reg_oom();
 
-	g_str = b->str;
 	if (b->npersons)
-		qsort(b->persons, b->npersons, sizeof(*b->persons), cmp_person);
+		qsort_r(b->persons, b->npersons, sizeof(*b->persons), cmp_person,
+			b->str);
 	for (size_t i = 0; i < b->nrecs; i++)
 		normalize_record(b, &b->recs[i]);
 	reg->updated = regb_cstr(b, updated);
@@ -683,16 +733,13 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 	reg->sha256 = regb_cstr(b, sha256);
 	reg->format = (uint8_t)format;
 
-	g_str = b->str;
 	for (size_t i = 0; i < b->nxrefs; i++) {
 		struct reg_xref *x = &b->xrefs[i];
 
 		if ((x->type == REG_XREF_ASSIGNEE || x->type == REG_XREF_CONTACT) &&
 		    b->npersons) {
-			struct reg_person key = { .id = x->data };
-			const struct reg_person *p =
-				bsearch(&key, b->persons, b->npersons,
-					sizeof(*b->persons), cmp_person);
+			const char *id = b->str + x->data;
+			const struct reg_person *p = person_by_id(b, id, strlen(id));
 
 			if (p)
 				x->target = (uint32_t)(p - b->persons) + 1;
@@ -718,9 +765,11 @@ int regb_finish(struct regb *b, const char *updated, const char *source,
 	for (size_t i = 0; i < b->nrecs; i++)
 		if (b->recs[i].name)
 			by_name[nby++] = (uint32_t)i;
-	g_recs = b->recs;
-	if (nby)
-		qsort(by_name, nby, sizeof(*by_name), cmp_by_name);
+	if (nby) {
+		struct sort_ctx sc = { b->str, b->recs };
+
+		qsort_r(by_name, nby, sizeof(*by_name), cmp_by_name, &sc);
+	}
 	reg->by_name = by_name;
 	reg->nby_name = nby;
 

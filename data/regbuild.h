@@ -30,14 +30,13 @@ void regb_xref(struct regb *b, enum reg_xref_type type, uint32_t data);
 void regb_person(struct regb *b, const struct reg_person *p);
 void regb_footnote(struct regb *b, uint32_t anchor, uint32_t text);
 
-/* The person with id ID, or NULL; valid until the next regb_person(). */
-const struct reg_person *regb_find_person(struct regb *b, const char *id);
 const char *regb_string(const struct regb *b, uint32_t off);
 
 /*
  * Finishes the registry: resolves references, classifies records, scopes
  * unauthorized-use notes and builds the port and name indexes.  Consumes B
- * in every case.  Returns 0 or -ENOMEM.
+ * in every case.  Returns 0, or -E2BIG when the records overlap so much that
+ * the port index would exceed its bound.
  */
 int regb_finish(struct regb *b, const char *updated, const char *source,
 		const char *sha256, enum reg_format format,
@@ -48,6 +47,11 @@ int reg_load_buffer(const char *buf, size_t len, const char *name,
 		    const char *sha256, struct registry **ret_reg,
 		    struct reg_error *err);
 
+/*
+ * The readers: append every record of the file in BUF to B.  Return 0 (the
+ * XML reader also sets *ret_updated, the registry's date, to free() or NULL)
+ * or -EINVAL with *err saying where and what; -EFBIG over INT32_MAX bytes.
+ */
 int reg_load_xml(const char *buf, size_t len, const char *name,
 		 struct regb *b, char **ret_updated, struct reg_error *err);
 int reg_load_csv(const char *buf, size_t len, const char *name,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,17 +117,25 @@ static int read_capped(const char *file, char **ret_buf, size_t *ret_len,
 		r = -EISDIR;
 		goto out;
 	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		cap = (size_t)st.st_size + 1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uintmax_t)st.st_size > REG_MAX_FILE_SIZE)
+			goto too_big;
+		/* One more byte than the file, to see the end in one read. */
+		cap = (size_t)st.st_size + 2;
+	}
 	for (;;) {
 		ssize_t n;
+		size_t want;
 
 		if (!buf || len + 1 >= cap) {
 			if (buf || !cap)
 				cap = cap ? cap * 2 : 1 << 16;
 			buf = reg_xrealloc(buf, cap, 1);
 		}
-		n = read(fd, buf + len, cap - len - 1);
+		want = cap - len - 1;
+		if (want > REG_MAX_FILE_SIZE + 1 - len)
+			want = REG_MAX_FILE_SIZE + 1 - len;
+		n = read(fd, buf + len, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -137,13 +146,8 @@ static int read_capped(const char *file, char **ret_buf, size_t *ret_len,
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > REG_MAX_FILE_SIZE) {
-			reg_error_set(err, file, 0,
-				      "file larger than %u MiB; not a registry",
-				      REG_MAX_FILE_SIZE >> 20);
-			r = -EFBIG;
-			goto out;
-		}
+		if (len > REG_MAX_FILE_SIZE)
+			goto too_big;
 	}
 	if (!buf)
 		buf = reg_xrealloc(NULL, 1, 1);
@@ -155,6 +159,11 @@ out:
 	free(buf);
 	close(fd);
 	return r;
+too_big:
+	reg_error_set(err, file, 0, "file larger than %u MiB; not a registry",
+		      REG_MAX_FILE_SIZE >> 20);
+	r = -EFBIG;
+	goto out;
 }
 
 int registry_load_buffer(const char *buf, size_t len, const char *name,
@@ -207,8 +216,10 @@ int reg_load_buffer(const char *buf, size_t len, const char *name,
 	regb_free(b);
 	return r;
 finished:
-	if (r < 0)
-		reg_error_set(err, name, 0, "registry too fragmented to index");
+	if (r == -E2BIG)
+		reg_error_set(err, name, 0,
+			      "records overlap too much to index (more than %u port-record pairs)",
+			      1u << 22);
 	return r;
 }
 
@@ -224,4 +235,127 @@ int registry_load(const char *file, struct registry **ret_reg,
 	r = registry_load_buffer(buf, len, file, ret_reg, err);
 	free(buf);
 	return r;
+}
+
+size_t registry_other_assignments(const struct registry *reg, uint16_t port,
+				  enum reg_proto proto, struct reg_other *ret,
+				  size_t max)
+{
+	size_t n = 0;
+
+	for (int p = 0; p < REG_NPROTO; p++) {
+		struct reg_answer a;
+
+		if (p == (int)proto)
+			continue;
+		registry_query(reg, port, p, &a);
+		for (size_t i = 0; i < a.nrecs; i++) {
+			const struct reg_record *r = &reg->records[a.recs[i]];
+			size_t k;
+
+			if (r->kind != REG_CLASS_ASSIGNED)
+				continue;
+			for (k = 0; k < n; k++)
+				if (strcmp(reg->strings + ret[k].name,
+					   reg->strings + r->name) == 0)
+					break;
+			if (k == n) {
+				if (n == max)
+					continue;
+				ret[n].name = r->name;
+				ret[n++].protos = 0;
+			}
+			ret[k].protos |= (uint8_t)(1u << p);
+		}
+	}
+	return n;
+}
+
+void registry_range(const struct registry *reg, uint16_t lo, uint16_t hi,
+		    enum reg_proto proto, struct reg_range *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	for (unsigned port = lo; port <= hi; port++) {
+		struct reg_answer a;
+
+		registry_query(reg, (uint16_t)port, proto, &a);
+		ret->ports[a.cls]++;
+		if (!(a.flags & REG_F_UNAUTHORIZED))
+			continue;
+		ret->unauthorized++;
+		if (ret->nunauth && ret->unauth[ret->nunauth - 1].hi == port - 1)
+			ret->unauth[ret->nunauth - 1].hi = (uint16_t)port;
+		else if (ret->nunauth < REG_RANGE_SPANS)
+			ret->unauth[ret->nunauth++] =
+				(struct reg_span){ (uint16_t)port, (uint16_t)port };
+	}
+}
+
+size_t registry_range_records(const struct registry *reg, uint16_t lo,
+			      uint16_t hi, enum reg_proto proto, uint32_t *ret)
+{
+	unsigned char *seen = reg_xrealloc(NULL, reg->nrecords + 1, 1);
+	size_t n = 0;
+	unsigned port = lo;
+
+	memset(seen, 0, reg->nrecords + 1);
+	while (port <= hi) {
+		struct reg_answer a;
+		uint16_t seg = reg->port_seg[(size_t)proto * 65536u + port];
+
+		registry_query(reg, (uint16_t)port, proto, &a);
+		for (size_t i = 0; i < a.nrecs; i++) {
+			if (!seen[a.recs[i]]) {
+				seen[a.recs[i]] = 1;
+				ret[n++] = a.recs[i];
+			}
+		}
+		/* Skip the rest of this run of identical answers. */
+		while (++port <= hi &&
+		       reg->port_seg[(size_t)proto * 65536u + port] == seg)
+			;
+	}
+	free(seen);
+	return n;
+}
+
+/* Levenshtein distance, ASCII case folded; 99 past 63 characters. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	if (la > 63 || lb > 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t sub = diag + ((a[i - 1] | 32) != (b[j - 1] | 32));
+			size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+
+			row[j] = sub < best ? sub : best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+size_t registry_suggest(const struct registry *reg, const char *name,
+			const char *ret[], size_t max)
+{
+	size_t n = 0, limit = strlen(name) > 4 ? 2 : 1;
+
+	for (size_t i = 0; i < reg->nby_name && n < max; i++) {
+		const char *s = reg->strings + reg->records[reg->by_name[i]].name;
+
+		if (n && strcasecmp(ret[n - 1], s) == 0)
+			continue;
+		if (distance(name, s) <= limit)
+			ret[n++] = s;
+	}
+	return n;
 }

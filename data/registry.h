@@ -215,6 +215,49 @@ static inline bool reg_record_has_proto(const struct reg_record *rec,
 int reg_parse_ports(const char *s, size_t len, uint16_t *ret_lo,
 		    uint16_t *ret_hi);
 
+/* A service assigned PORT on protocols other than the one asked about. */
+struct reg_other {
+	uint32_t name;		/* string; 0 for a nameless assignment */
+	uint8_t protos;		/* 1 << enum reg_proto */
+};
+
+/*
+ * The assignments of PORT on the protocols other than PROTO, one entry per
+ * service name in registry order ("4915 is frcs on tcp").  Writes at most
+ * MAX entries to RET and returns how many it wrote.
+ */
+size_t registry_other_assignments(const struct registry *reg, uint16_t port,
+				  enum reg_proto proto, struct reg_other *ret,
+				  size_t max);
+
+#define REG_RANGE_SPANS 16
+
+/* What a range of ports is on one protocol. */
+struct reg_range {
+	size_t ports[REG_NCLASS];	/* ports per class */
+	size_t unauthorized;		/* ports with known unauthorized use */
+	struct reg_span unauth[REG_RANGE_SPANS]; /* the first of those, merged */
+	size_t nunauth;
+};
+
+void registry_range(const struct registry *reg, uint16_t lo, uint16_t hi,
+		    enum reg_proto proto, struct reg_range *ret);
+
+/*
+ * The distinct records covering LO-HI on PROTO, in the order their first
+ * port comes.  RET must have room for reg->nrecords entries; returns the
+ * count.
+ */
+size_t registry_range_records(const struct registry *reg, uint16_t lo,
+			      uint16_t hi, enum reg_proto proto, uint32_t *ret);
+
+/*
+ * Up to MAX distinct service names close to NAME (a typo away), for "did
+ * you mean".  Returns how many it wrote to RET.
+ */
+size_t registry_suggest(const struct registry *reg, const char *name,
+			const char *ret[], size_t max);
+
 const char *reg_proto_name(enum reg_proto proto);
 /* Returns the protocol for NAME (lowercase or not), or -1. */
 int reg_proto_from_name(const char *name);

@@ -114,6 +114,34 @@ static int csv_row(struct csv *c, const char *name, struct reg_error *err)
 	return 1;
 }
 
+/* In place: CR dropped, runs of blanks folded, line breaks kept once. */
+static char *fold(char *s)
+{
+	size_t o = 0;
+	bool space = false, nl = false;
+
+	for (size_t i = 0; s[i]; i++) {
+		char c = s[i];
+
+		if (c == '\n') {
+			nl = true;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			space = true;
+			continue;
+		}
+		if (o && nl)
+			s[o++] = '\n';
+		else if (o && space)
+			s[o++] = ' ';
+		space = nl = false;
+		s[o++] = c;
+	}
+	s[o] = '\0';
+	return s;
+}
+
 static char *trim(char *s)
 {
 	size_t n;
@@ -147,7 +175,7 @@ static void add_refs(struct regb *b, const char *s, enum reg_xref_type person)
 		if (!n)
 			continue;
 		if (person == REG_XREF_OTHER) {
-			size_t digits = strspn(tmp + 3, "0123456789");
+			size_t digits = n > 3 ? strspn(tmp + 3, "0123456789") : 0;
 
 			if (strncmp(tmp, "RFC", 3) == 0 && digits && !tmp[3 + digits]) {
 				tmp[0] = 'r', tmp[1] = 'f', tmp[2] = 'c';
@@ -176,9 +204,9 @@ static int csv_record(struct csv *c, struct regb *b, const char *name,
 	char *sc = trim(c->field[COL_SC]);
 
 	r->name = regb_cstr(b, trim(c->field[COL_NAME]));
-	r->description = regb_cstr(b, trim(c->field[COL_DESC]));
-	r->note = regb_cstr(b, trim(c->field[COL_NOTES]));
-	r->unauthorized = regb_cstr(b, trim(c->field[COL_UNAUTH]));
+	r->description = regb_cstr(b, fold(c->field[COL_DESC]));
+	r->note = regb_cstr(b, fold(c->field[COL_NOTES]));
+	r->unauthorized = regb_cstr(b, fold(c->field[COL_UNAUTH]));
 	r->registered = regb_cstr(b, trim(c->field[COL_REGISTERED]));
 	r->modified = regb_cstr(b, trim(c->field[COL_MODIFIED]));
 	if (*proto) {
@@ -226,6 +254,9 @@ int reg_load_csv(const char *buf, size_t len, const char *name,
 
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		c.p += 3;
+	while (c.p < c.end && (*c.p == ' ' || *c.p == '\t' || *c.p == '\r' ||
+			       *c.p == '\n'))
+		c.line += *c.p++ == '\n';
 	r = csv_row(&c, name, err);
 	if (r == 0) {
 		reg_error_set(err, name, 1, "empty file");
@@ -235,7 +266,7 @@ int reg_load_csv(const char *buf, size_t len, const char *name,
 		goto out;
 	for (int i = 0; i < NCOL; i++) {
 		if (i >= c.nfield || strcmp(trim(c.field[i]), header[i]) != 0) {
-			reg_error_set(err, name, 1,
+			reg_error_set(err, name, c.line - 1,
 				      "not IANA's port registry CSV: column %d should be '%s'",
 				      i + 1, header[i]);
 			r = -EINVAL;

@@ -121,7 +121,7 @@ static uint32_t fields_changed(const struct registry *a, const struct reg_record
 	return f;
 }
 
-int registry_diff(const struct registry *old, const struct registry *new,
+void registry_diff(const struct registry *old, const struct registry *new,
 		  struct reg_diff_entry **ret_entries, size_t *ret_n)
 {
 	struct keyed *a = keyed_records(old), *b = keyed_records(new);
@@ -168,7 +168,6 @@ int registry_diff(const struct registry *old, const struct registry *new,
 	free(b);
 	*ret_entries = out;
 	*ret_n = n;
-	return 0;
 }
 
 const struct reg_record *reg_diff_record(const struct registry *old,

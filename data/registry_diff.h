@@ -39,11 +39,10 @@ struct reg_diff_entry {
 };
 
 /*
- * Compares OLD and NEW.  On success returns 0 and sets *ret_entries (free()
- * it) and *ret_n, ordered by port, protocols and name.  Never fails but for
- * memory, which aborts.
+ * Compares OLD and NEW: sets *ret_entries (free() it) and *ret_n, ordered by
+ * port, protocols and name.  It cannot fail; out of memory aborts.
  */
-int registry_diff(const struct registry *old, const struct registry *new,
+void registry_diff(const struct registry *old, const struct registry *new,
 		  struct reg_diff_entry **ret_entries, size_t *ret_n);
 
 /* The record of E on its own side: NEW's unless it was removed. */

@@ -494,6 +494,8 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 	struct sax s = { .b = b, .name = name, .err = err };
 	xmlSAXHandler h;
 	xmlParserCtxtPtr ctxt;
+	xmlGenericErrorFunc saved;
+	void *saved_ctx;
 
 	if (len > INT32_MAX) {
 		reg_error_set(err, name, 0, "file too large");
@@ -511,9 +513,10 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 	h.serror = on_error;
 
 	/* libxml2 reports some errors (encodings, I/O) through its generic
-	 * handler, which prints: library code never prints. */
+	 * handler, which prints: library code never prints.  Restored below. */
+	saved = xmlGenericError;
+	saved_ctx = xmlGenericErrorContext;
 	xmlSetGenericErrorFunc(NULL, silent);
-	xmlSetStructuredErrorFunc(NULL, on_error);
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt)
 		reg_oom();
@@ -543,6 +546,7 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 		s.r = -EINVAL;
 	}
 	xmlFreeParserCtxt(ctxt);
+	xmlSetGenericErrorFunc(saved_ctx, saved);
 	free(s.buf);
 	if (s.r) {
 		free(s.updated);

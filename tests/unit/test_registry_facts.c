@@ -215,6 +215,11 @@ static void test_historic_alias(void **state)
 	/* "previously removed" is history, not status. */
 	r = find_record(reg, 2426, REG_PROTO_TCP, "vcmp");
 	assert_int_equal(r->flags & REG_F_STATUS, 0);
+	/* sua keeps its name on 14001/udp but is "De-Registered". */
+	assert_int_equal(class_of(reg, 14001, REG_PROTO_UDP), REG_CLASS_UNASSIGNED);
+	assert_true(flags_of(reg, 14001, REG_PROTO_UDP) & REG_F_DEASSIGNED);
+	/* "pcp" assignment withdrawn; "no longer in use". */
+	assert_true(flags_of(reg, 44323, REG_PROTO_UDP) & REG_F_DEASSIGNED);
 	/* Released ports read as de-assigned. */
 	assert_true(flags_of(reg, 831, REG_PROTO_TCP) & REG_F_DEASSIGNED);
 }

@@ -232,6 +232,51 @@ static void test_csv(void **state)
 	registry_free(reg);
 }
 
+static void test_unauthorized_words(void **state)
+{
+	struct registry *reg = load_ok("registry/unauth-words.xml");
+	const struct reg_record *r;
+
+	(void)state;
+	/* Dates and years are not ports: the note concerns the whole record. */
+	for (unsigned port = 5000; port <= 5009; port++)
+		assert_true(flags_of(reg, (uint16_t)port, REG_PROTO_TCP) &
+			    REG_F_UNAUTHORIZED);
+	/* "Ports 5012, 5014 and 5016-5017 & 5019" */
+	for (unsigned port = 5010; port <= 5029; port++)
+		assert_int_equal(!!(flags_of(reg, (uint16_t)port, REG_PROTO_TCP) &
+				    REG_F_UNAUTHORIZED),
+				 port == 5012 || port == 5014 || port == 5016 ||
+				 port == 5017 || port == 5019);
+	/* "see RFC 4146": a number after a word that does not name ports. */
+	assert_true(flags_of(reg, 5030, REG_PROTO_TCP) & REG_F_UNAUTHORIZED);
+	/* A named record can be de-registered: it assigns nothing. */
+	assert_int_equal(class_of(reg, 5040, REG_PROTO_UDP), REG_CLASS_UNASSIGNED);
+	assert_true(flags_of(reg, 5040, REG_PROTO_UDP) & REG_F_DEASSIGNED);
+	/* An alias target longer than the string pool's first block. */
+	r = find_record(reg, 5050, REG_PROTO_TCP, "longalias");
+	assert_int_equal(strlen(registry_str(reg, r->alias_of)), 70000);
+	registry_free(reg);
+}
+
+static void test_csv_text(void **state)
+{
+	struct registry *reg = load_ok("registry/crlf.csv");
+	const struct reg_record *r;
+
+	(void)state;
+	/* Leading blank lines, CRLF rows, a quoted line break. */
+	r = find_record(reg, 7, REG_PROTO_TCP, "crlf");
+	assert_non_null(r);
+	assert_int_equal(r->line, 4);
+	assert_string_equal(registry_str(reg, r->description), "Two\nlines, spaced");
+	registry_free(reg);
+	reg = load_ok("registry/latin1.csv");
+	r = find_record(reg, 8, REG_PROTO_TCP, "cafe");
+	assert_string_equal(registry_str(reg, r->description), "Caf\xe9 au lait");
+	registry_free(reg);
+}
+
 static void test_malformed(void **state)
 {
 	(void)state;
@@ -312,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_unauthorized_scope),
 		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_text),
+		cmocka_unit_test(test_unauthorized_words),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_empty_and_capped),
 		cmocka_unit_test(test_billion_laughs),
