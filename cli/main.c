@@ -8,6 +8,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_lookup_def,
+	&cmd_ports_def,
 	&cmd_registry_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

@@ -682,6 +682,7 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 				GROW(o->segs, o->nsegs, o->asegs);
 				s = &o->segs[o->nsegs++];
 				memset(s, 0, sizeof(*s));	/* padding too */
+				s->lo = s->hi = (uint16_t)port;
 				s->ref = (uint32_t)o->nrefs;
 				s->nref = (uint16_t)nactive;
 				s->flags = (uint16_t)flags;
@@ -696,8 +697,23 @@ static int build_port_index(struct registry *reg, struct index_out *o)
 				prev_cls = cls;
 				have_prev = true;
 			}
+			o->segs[o->nsegs - 1].hi = (uint16_t)port;
 			o->port_seg[proto * 65536u + port] =
 				(uint16_t)(o->nsegs - 1 - reg->seg_first[proto]);
+		}
+		/* Running counts, for ranges in two lookups. */
+		{
+			uint32_t below[REG_NCLASS + 1] = { 0 };
+
+			for (size_t i = reg->seg_first[proto]; i < o->nsegs; i++) {
+				struct reg_segment *sg = &o->segs[i];
+				uint32_t width = (uint32_t)sg->hi - sg->lo + 1;
+
+				memcpy(sg->below, below, sizeof(below));
+				below[sg->cls] += width;
+				if (sg->flags & REG_F_UNAUTHORIZED)
+					below[REG_NCLASS] += width;
+			}
 		}
 	}
 	free(order);

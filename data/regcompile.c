@@ -154,9 +154,15 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < reg->nunauth; i++)
 		fprintf(o, "\t{%u,%u},\n", reg->unauth[i].lo, reg->unauth[i].hi);
 	fputs("\t{0,0}\n};\n\nstatic const struct reg_segment reg_segs[] = {\n", o);
-	for (size_t i = 0; i < reg->nsegs; i++)
-		fprintf(o, "\t{%" PRIu32 ",%u,%u,%u},\n", reg->segs[i].ref,
-			reg->segs[i].nref, reg->segs[i].flags, reg->segs[i].cls);
+	for (size_t i = 0; i < reg->nsegs; i++) {
+		const struct reg_segment *sg = &reg->segs[i];
+
+		fprintf(o, "\t{%" PRIu32 ",%u,%u,%u,%u,%u,{", sg->ref, sg->nref,
+			sg->flags, sg->lo, sg->hi, sg->cls);
+		for (int k = 0; k <= REG_NCLASS; k++)
+			fprintf(o, "%s%" PRIu32, k ? "," : "", sg->below[k]);
+		fputs("}},\n", o);
+	}
 	fputs("};\n\nstatic const uint32_t reg_refs[] = {\n", o);
 	for (size_t i = 0; i < reg->nrefs; i++)
 		fprintf(o, "%" PRIu32 ",%s", reg->refs[i], i % 16 == 15 ? "\n" : "");

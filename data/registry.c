@@ -271,51 +271,65 @@ size_t registry_other_assignments(const struct registry *reg, uint16_t port,
 	return n;
 }
 
+static const struct reg_segment *seg_of(const struct registry *reg,
+					unsigned proto, unsigned port)
+{
+	return &reg->segs[reg->seg_first[proto] +
+			  reg->port_seg[(size_t)proto * 65536u + port]];
+}
+
 void registry_range(const struct registry *reg, uint16_t lo, uint16_t hi,
 		    enum reg_proto proto, struct reg_range *ret)
 {
-	memset(ret, 0, sizeof(*ret));
-	for (unsigned port = lo; port <= hi; port++) {
-		struct reg_answer a;
+	const struct reg_segment *a = seg_of(reg, proto, lo), *b = seg_of(reg, proto, hi);
 
-		registry_query(reg, (uint16_t)port, proto, &a);
-		ret->ports[a.cls]++;
-		if (!(a.flags & REG_F_UNAUTHORIZED))
+	memset(ret, 0, sizeof(*ret));
+	/* Whole segments from a to b, less what lies outside lo-hi. */
+	for (int c = 0; c < REG_NCLASS; c++)
+		ret->ports[c] = b->below[c] - a->below[c];
+	ret->unauthorized = b->below[REG_NCLASS] - a->below[REG_NCLASS];
+	ret->ports[b->cls] += (size_t)hi - b->lo + 1;
+	ret->ports[a->cls] -= (size_t)lo - a->lo;
+	if (b->flags & REG_F_UNAUTHORIZED)
+		ret->unauthorized += (size_t)hi - b->lo + 1;
+	if (a->flags & REG_F_UNAUTHORIZED)
+		ret->unauthorized -= (size_t)lo - a->lo;
+	if (!ret->unauthorized)
+		return;
+	for (const struct reg_segment *s = a; s <= b; s++) {
+		uint16_t from = s->lo > lo ? s->lo : lo, to = s->hi < hi ? s->hi : hi;
+
+		if (!(s->flags & REG_F_UNAUTHORIZED))
 			continue;
-		ret->unauthorized++;
-		if (ret->nunauth && ret->unauth[ret->nunauth - 1].hi == port - 1)
-			ret->unauth[ret->nunauth - 1].hi = (uint16_t)port;
+		if (ret->nunauth && ret->unauth[ret->nunauth - 1].hi + 1u == from)
+			ret->unauth[ret->nunauth - 1].hi = to;
 		else if (ret->nunauth < REG_RANGE_SPANS)
-			ret->unauth[ret->nunauth++] =
-				(struct reg_span){ (uint16_t)port, (uint16_t)port };
+			ret->unauth[ret->nunauth++] = (struct reg_span){ from, to };
 	}
 }
 
 size_t registry_range_records(const struct registry *reg, uint16_t lo,
 			      uint16_t hi, enum reg_proto proto, uint32_t *ret)
 {
-	unsigned char *seen = reg_xrealloc(NULL, reg->nrecords + 1, 1);
+	const struct reg_segment *a = seg_of(reg, proto, lo), *b = seg_of(reg, proto, hi);
 	size_t n = 0;
-	unsigned port = lo;
 
-	memset(seen, 0, reg->nrecords + 1);
-	while (port <= hi) {
-		struct reg_answer a;
-		uint16_t seg = reg->port_seg[(size_t)proto * 65536u + port];
+	for (const struct reg_segment *s = a; s <= b; s++) {
+		for (size_t i = 0; i < s->nref; i++) {
+			uint32_t rec = reg->refs[s->ref + i];
+			bool seen = false;
 
-		registry_query(reg, (uint16_t)port, proto, &a);
-		for (size_t i = 0; i < a.nrecs; i++) {
-			if (!seen[a.recs[i]]) {
-				seen[a.recs[i]] = 1;
-				ret[n++] = a.recs[i];
-			}
+			/* A record covers one run of ports, so one run of
+			 * segments: it is new unless the previous one has it. */
+			for (size_t k = 0; s > a && k < s[-1].nref; k++)
+				if (reg->refs[s[-1].ref + k] == rec) {
+					seen = true;
+					break;
+				}
+			if (!seen)
+				ret[n++] = rec;
 		}
-		/* Skip the rest of this run of identical answers. */
-		while (++port <= hi &&
-		       reg->port_seg[(size_t)proto * 65536u + port] == seg)
-			;
 	}
-	free(seen);
 	return n;
 }
 

@@ -95,7 +95,11 @@ struct reg_segment {
 	uint32_t ref;		/* first index into refs */
 	uint16_t nref;
 	uint16_t flags;		/* union of status flags; UNAUTHORIZED scoped */
+	uint16_t lo, hi;	/* the ports it covers */
 	uint8_t cls;
+	/* Ports of each class, then with unauthorized use, below lo on this
+	 * protocol: a range is counted from two segments. */
+	uint32_t below[REG_NCLASS + 1];
 };
 
 enum reg_format {

@@ -224,6 +224,42 @@ static void test_historic_alias(void **state)
 	assert_true(flags_of(reg, 831, REG_PROTO_TCP) & REG_F_DEASSIGNED);
 }
 
+/* Range counts from the running totals equal counting port by port. */
+static void test_range_counts(void **state)
+{
+	uint32_t x = 12345;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		struct reg_range sum;
+		size_t count[REG_NCLASS] = { 0 }, unauth = 0;
+		uint16_t lo, hi, t;
+		int proto;
+
+		x = x * 1103515245u + 12345u;
+		lo = (uint16_t)(x >> 8);
+		x = x * 1103515245u + 12345u;
+		hi = i % 3 ? (uint16_t)(lo + (x >> 20) % 3000) : (uint16_t)(x >> 8);
+		if (hi < lo) {
+			t = lo;
+			lo = hi;
+			hi = t;
+		}
+		proto = (int)(x >> 29) % REG_NPROTO;
+		registry_range(reg, lo, hi, proto, &sum);
+		for (unsigned p = lo; p <= hi; p++) {
+			struct reg_answer a;
+
+			registry_query(reg, (uint16_t)p, proto, &a);
+			count[a.cls]++;
+			unauth += !!(a.flags & REG_F_UNAUTHORIZED);
+		}
+		for (int c = 0; c < REG_NCLASS; c++)
+			assert_int_equal(sum.ports[c], count[c]);
+		assert_int_equal(sum.unauthorized, unauth);
+	}
+}
+
 /* The compiled table and a run-time load of the same XML are one registry. */
 static void test_builtin_matches_runtime(void **state)
 {
@@ -265,6 +301,7 @@ int main(void)
 		cmocka_unit_test(test_4915),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_historic_alias),
+		cmocka_unit_test(test_range_counts),
 		cmocka_unit_test(test_builtin_matches_runtime),
 	};
 

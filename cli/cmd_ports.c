@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "diagfmt.h"
+#include "input.h"
+#include "regfmt.h"
+#include "services.h"
+
+#define MAX_INCLUDE_DIRS 64
+#define NAMES_MAX 16	/* service names listed per range */
+
+static const char usage[] =
+	"usage: portolan ports [options] [FILE|DIR|-]...\n\n"
+	"Every port match in a ruleset, with what IANA's registry says of each\n"
+	"port.  Directories are searched for *.nft, *.conf and *.json files; '-'\n"
+	"reads standard input (the default).\n\n"
+	"options:\n"
+	"   -f, --format FMT        text (default) or json\n"
+	"   -i, --input-format FMT  auto (default), nft or nft-json\n"
+	"   -I, --include DIR       search DIR for relative includes (repeatable)\n"
+	"   --registry FILE         use this registry file instead of the built-in one\n\n"
+	"exit status: 0 read cleanly, 2 an input had errors or could not be read\n";
+
+struct ports {
+	const struct registry *reg;
+	bool json;
+	enum input_format format;
+	struct nft_options nft;
+	json_t *rules, *diags;
+	int status;
+};
+
+static unsigned l4_to_reg(unsigned bit)
+{
+	switch (bit) {
+	case L4_TCP: return 1u << REG_PROTO_TCP;
+	case L4_UDP: return 1u << REG_PROTO_UDP;
+	case L4_SCTP: return 1u << REG_PROTO_SCTP;
+	case L4_DCCP: return 1u << REG_PROTO_DCCP;
+	case L4_ANY: return REG_PROTO_ALL;
+	}
+	return 0;	/* udplite: the registry has no such protocol */
+}
+
+static json_t *protos_json(unsigned protos)
+{
+	json_t *a = json_array();
+	static const unsigned order[] = { L4_ANY, L4_DCCP, L4_SCTP, L4_TCP, L4_UDP, L4_UDPLITE };
+
+	/* sorted by name: any, dccp, sctp, tcp, udp, udplite */
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
+		if (protos & order[i])
+			json_array_append_new(a, json_string(l4_name(order[i])));
+	return a;
+}
+
+static json_t *ranges_json(const struct portset *ps)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; i < ps->n; i++)
+		json_array_append_new(a, json_pack("[i, i]", ps->r[i].lo, ps->r[i].hi));
+	return a;
+}
+
+/* The registry's answer for one range on one protocol. */
+static json_t *service_json(const struct ports *pt, const struct portrange *pr,
+			    enum reg_proto proto)
+{
+	struct reg_range sum;
+	json_t *names = json_array(), *j;
+	size_t nnames = 0, more = 0;
+	uint32_t *recs = malloc((pt->reg->nrecords + 1) * sizeof(*recs));
+	size_t n;
+	int single_cls = -1;
+
+	if (!recs)
+		abort();
+	registry_range(pt->reg, pr->lo, pr->hi, proto, &sum);
+	n = registry_range_records(pt->reg, pr->lo, pr->hi, proto, recs);
+	for (size_t i = 0; i < n; i++) {
+		const struct reg_record *r = &pt->reg->records[recs[i]];
+
+		if (r->kind != REG_CLASS_ASSIGNED || !r->name)
+			continue;
+		if (nnames++ < NAMES_MAX)
+			json_array_append_new(names, regfmt_jstr(registry_str(pt->reg, r->name)));
+		else
+			more++;
+	}
+	free(recs);
+	for (int c = 0; c < REG_NCLASS; c++)
+		if (sum.ports[c] == (size_t)(pr->hi - pr->lo + 1))
+			single_cls = c;
+	j = json_pack("{s:[i, i], s:s, s:o, s:o}",
+		      "ports", pr->lo, pr->hi, "protocol", reg_proto_name(proto),
+		      "class", single_cls >= 0 ? json_string(reg_class_name(single_cls)) :
+						 json_string("mixed"),
+		      "names", names);
+	if (more)
+		json_object_set_new(j, "more_names", json_integer((json_int_t)more));
+	if (pr->lo != pr->hi)
+		json_object_set_new(j, "counts", json_pack("{s:i, s:i, s:i, s:i}",
+			"assigned", (int)sum.ports[REG_CLASS_ASSIGNED],
+			"reserved", (int)sum.ports[REG_CLASS_RESERVED],
+			"unassigned", (int)sum.ports[REG_CLASS_UNASSIGNED],
+			"dynamic", (int)sum.ports[REG_CLASS_DYNAMIC]));
+	if (sum.unauthorized)
+		json_object_set_new(j, "unauthorized_use_ports",
+				    json_integer((json_int_t)sum.unauthorized));
+	return j;
+}
+
+static json_t *services_json(const struct ports *pt, const struct portset *ps,
+			     unsigned protos)
+{
+	json_t *a = json_array();
+	unsigned regp = 0;
+
+	for (unsigned bit = 1; bit <= L4_ANY; bit <<= 1)
+		if (protos & bit)
+			regp |= l4_to_reg(bit);
+	for (uint32_t i = 0; i < ps->n; i++)
+		for (int p = 0; p < REG_NPROTO; p++)
+			if (regp & (1u << p))
+				json_array_append_new(a, service_json(pt, &ps->r[i], p));
+	return a;
+}
+
+static const char *field_name(unsigned f)
+{
+	return f == FIELD_DPORT ? "dport" : f == FIELD_SPORT ? "sport" : "port";
+}
+
+static const char *kind_name(unsigned k)
+{
+	static const char *const names[] = { "value", "set", "vmap", "map", "concat" };
+
+	return k <= MATCH_CONCAT ? names[k] : "?";
+}
+
+static void rule_json(struct ports *pt, const struct ruleset *rs,
+		      const struct table *t, const struct chain *c,
+		      const struct rule *r, uint32_t index)
+{
+	json_t *matches = json_array(), *j;
+	const struct source_file *f = &rs->files[r->loc.file];
+
+	for (uint32_t i = 0; i < r->nmatches; i++) {
+		const struct port_match *m = &r->matches[i];
+		json_t *jm = json_pack("{s:s, s:o, s:b, s:o, s:o}",
+			"field", field_name(m->field),
+			"protocols", protos_json(m->protos),
+			"negated", m->negated,
+			"ports", ranges_json(&m->ports),
+			"services", services_json(pt, &m->ports, m->protos));
+
+		json_object_set_new(jm, "kind", json_string(kind_name(m->kind)));
+		if (m->set)
+			json_object_set_new(jm, "set", regfmt_jstr(m->set));
+		if (m->source == SRC_CT)
+			json_object_set_new(jm, "source", json_string("ct"));
+		json_array_append_new(matches, jm);
+	}
+	j = json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:s, s:o}",
+		      "file", regfmt_jstr(f->name),
+		      "line", r->loc.line ? json_integer(r->loc.line) : json_null(),
+		      "column", r->loc.line ? json_integer(r->loc.col) : json_null(),
+		      "family", family_name(t->family),
+		      "table", regfmt_jstr(t->name),
+		      "chain", regfmt_jstr(c->name),
+		      "index", (int)index,
+		      "verdict", verdict_name(r->verdict),
+		      "matches", matches);
+	if (r->target)
+		json_object_set_new(j, "target", regfmt_jstr(r->target));
+	if (r->nat)
+		json_object_set_new(j, "nat_ports", ranges_json(&r->nat->ports));
+	if (r->snat)
+		json_object_set_new(j, "snat_ports", ranges_json(&r->snat->ports));
+	if (r->comment)
+		json_object_set_new(j, "comment", regfmt_jstr(r->comment));
+	if (r->handle)
+		json_object_set_new(j, "handle", json_integer((json_int_t)r->handle));
+	json_array_append_new(pt->rules, j);
+}
+
+/* "22 (ssh)", "80-88 (9 ports: 8 assigned, 1 unassigned; http, ...)" */
+static void range_text(const struct ports *pt, const struct portrange *pr,
+		       unsigned protos)
+{
+	unsigned regp = 0;
+	const char *shown[4];
+	size_t nshown = 0;
+
+	for (unsigned bit = 1; bit <= L4_ANY; bit <<= 1)
+		if (protos & bit)
+			regp |= l4_to_reg(bit);
+	if (pr->lo == pr->hi)
+		printf("%u", pr->lo);
+	else
+		printf("%u-%u", pr->lo, pr->hi);
+	if (!regp)
+		return;
+	if (pr->lo == pr->hi) {
+		/* The services, and the class where there is none. */
+		int cls = -1;
+		bool mixed = false;
+
+		for (int p = 0; p < REG_NPROTO; p++) {
+			struct reg_answer a;
+
+			if (!(regp & (1u << p)))
+				continue;
+			registry_query(pt->reg, pr->lo, p, &a);
+			if (cls >= 0 && cls != a.cls)
+				mixed = true;
+			cls = a.cls;
+			for (size_t i = 0; i < a.nrecs && nshown < 4; i++) {
+				const struct reg_record *r = &pt->reg->records[a.recs[i]];
+				const char *nm = registry_str(pt->reg, r->name);
+				bool dup = false;
+
+				if (r->kind != REG_CLASS_ASSIGNED || !*nm)
+					continue;
+				for (size_t k = 0; k < nshown; k++)
+					dup |= strcmp(shown[k], nm) == 0;
+				if (!dup)
+					shown[nshown++] = nm;
+			}
+		}
+		fputs(" (", stdout);
+		for (size_t k = 0; k < nshown; k++)
+			printf("%s%s", k ? ", " : "", shown[k]);
+		if (!nshown || mixed)
+			printf("%s%s", nshown ? "; " : "", mixed ? "class differs by protocol" :
+			       reg_class_name(cls));
+		putchar(')');
+		return;
+	}
+	{
+		static const int order[] = {
+			REG_CLASS_ASSIGNED, REG_CLASS_RESERVED, REG_CLASS_UNASSIGNED,
+			REG_CLASS_DYNAMIC,
+		};
+		bool several = __builtin_popcount(regp) > 1, firstp = true;
+
+		/* Per protocol: "(tcp: 8 assigned, 1 unassigned; udp: ...)" */
+		printf(" (");
+		for (int p = 0; p < REG_NPROTO; p++) {
+			struct reg_range sum;
+			bool first = true;
+
+			if (!(regp & (1u << p)))
+				continue;
+			registry_range(pt->reg, pr->lo, pr->hi, p, &sum);
+			printf("%s", firstp ? "" : "; ");
+			if (several)
+				printf("%s: ", reg_proto_name(p));
+			firstp = false;
+			for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++) {
+				if (!sum.ports[order[k]])
+					continue;
+				printf("%s%zu %s", first ? "" : ", ", sum.ports[order[k]],
+				       reg_class_name(order[k]));
+				first = false;
+			}
+		}
+		putchar(')');
+	}
+}
+
+static void portset_text(const struct ports *pt, const struct portset *ps,
+			 unsigned protos)
+{
+	for (uint32_t i = 0; i < ps->n; i++) {
+		if (i)
+			fputs(", ", stdout);
+		if (i == 8) {
+			printf("... %u more ranges", ps->n - i);
+			break;
+		}
+		range_text(pt, &ps->r[i], protos);
+	}
+	if (!ps->n)
+		fputs("(none)", stdout);
+}
+
+static void protos_text(unsigned protos)
+{
+	static const unsigned order[] = { L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE, L4_ANY };
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
+		if (protos & order[i]) {
+			printf("%s%s", first ? "" : ",", order[i] == L4_ANY ? "th" : l4_name(order[i]));
+			first = false;
+		}
+	}
+}
+
+/* The protocols a rule's NAT ports are for: those its matches name. */
+static unsigned rule_protos(const struct rule *r)
+{
+	unsigned protos = 0;
+
+	for (uint32_t i = 0; i < r->nmatches; i++)
+		protos |= r->matches[i].protos;
+	return protos && !(protos & L4_ANY) ? protos : L4_TCP | L4_UDP;
+}
+
+static void rule_text(const struct ports *pt, const struct ruleset *rs,
+		      const struct table *t, const struct chain *c,
+		      const struct rule *r, uint32_t index)
+{
+	const struct source_file *f = &rs->files[r->loc.file];
+
+	if (r->loc.line)
+		printf("%s:%u  ", f->name, r->loc.line);
+	else
+		printf("%s  ", f->name);
+	printf("%s %s %s #%u  %s", family_name(t->family), t->name, c->name, index,
+	       verdict_name(r->verdict));
+	if (r->target)
+		printf(" %s", r->target);
+	putchar('\n');
+	for (uint32_t i = 0; i < r->nmatches; i++) {
+		const struct port_match *m = &r->matches[i];
+
+		fputs("    ", stdout);
+		protos_text(m->protos);
+		printf(" %s%s%s ", m->source == SRC_CT ? "ct " : "", field_name(m->field),
+		       m->negated ? " !=" : "");
+		if (m->set)
+			printf("@%s = ", m->set);
+		portset_text(pt, &m->ports, m->protos);
+		putchar('\n');
+	}
+	if (r->nat) {
+		fputs("    nat to port ", stdout);
+		portset_text(pt, &r->nat->ports, rule_protos(r));
+		putchar('\n');
+	}
+	if (r->snat) {
+		fputs("    snat to port ", stdout);
+		portset_text(pt, &r->snat->ports, 0);
+		putchar('\n');
+	}
+}
+
+static void emit(struct ports *pt, const struct ruleset *rs)
+{
+	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
+		const struct table *t = rs->tables[ti];
+
+		for (uint32_t ci = 0; ci < t->nchains; ci++) {
+			const struct chain *c = t->chains[ci];
+
+			for (uint32_t ri = 0; ri < c->nrules; ri++) {
+				const struct rule *r = c->rules[ri];
+
+				if (!r->nmatches && !r->nat && !r->snat)
+					continue;
+				if (pt->json)
+					rule_json(pt, rs, t, c, r, ri);
+				else
+					rule_text(pt, rs, t, c, r, ri);
+			}
+		}
+	}
+}
+
+static void diags_json(struct ports *pt, const struct ruleset *rs)
+{
+	static const char *const levels[] = { "note", "warning", "error" };
+
+	for (const struct diag *d = rs->diags; d; d = d->next)
+		json_array_append_new(pt->diags, json_pack("{s:o, s:o, s:o, s:s, s:o}",
+			"file", regfmt_jstr(rs->files[d->loc.file].name),
+			"line", d->loc.line ? json_integer(d->loc.line) : json_null(),
+			"column", d->loc.line ? json_integer(d->loc.col) : json_null(),
+			"level", levels[d->level],
+			"message", regfmt_jstr(d->msg)));
+}
+
+static void read_one(struct ports *pt, const char *file)
+{
+	struct ruleset *rs;
+	char *text;
+	size_t len;
+	int r = input_slurp(file, &text, &len);
+
+	if (r < 0) {
+		cli_error("ports", "%s: %s", file, strerror(-r));
+		pt->status = EXIT_USAGE;
+		return;
+	}
+	rs = ruleset_new();
+	input_read(rs, strcmp(file, "-") == 0 ? "<stdin>" : file, text, len,
+		   pt->format, pt->reg, &pt->nft);
+	if (pt->json)
+		diags_json(pt, rs);
+	else
+		diagfmt_print(stderr, rs);
+	if (rs->nerrors)
+		pt->status = EXIT_USAGE;
+	emit(pt, rs);
+	ruleset_free(rs);
+}
+
+static bool wanted(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	return name[0] != '.' && dot && (strcmp(dot, ".nft") == 0 ||
+					 strcmp(dot, ".conf") == 0 ||
+					 strcmp(dot, ".json") == 0);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void read_path(struct ports *pt, const char *path, int depth)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, a = 0;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		read_one(pt, path);
+		return;
+	}
+	if (depth > 16)
+		return;
+	d = opendir(path);
+	if (!d) {
+		cli_error("ports", "%s: %s", path, strerror(errno));
+		pt->status = EXIT_USAGE;
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *full;
+		struct stat es;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&full, "%s/%s", path, e->d_name) < 0)
+			abort();
+		if (stat(full, &es) == 0 && (S_ISDIR(es.st_mode) || wanted(e->d_name))) {
+			if (n == a) {
+				a = a ? a * 2 : 16;
+				names = realloc(names, a * sizeof(*names));
+				if (!names)
+					abort();
+			}
+			names[n++] = full;
+		} else {
+			free(full);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		read_path(pt, names[i], depth + 1);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int cmd_ports(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "input-format", required_argument, NULL, 'i' },
+		{ "include", required_argument, NULL, 'I' },
+		{ "registry", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *dirs[MAX_INCLUDE_DIRS + 1] = { 0 };
+	size_t ndirs = 0;
+	struct ports pt = { .status = EXIT_OK };
+	int c, f;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:i:I:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!cli_parse_format(optarg, &pt.json))
+				return cli_usage_error(&cmd_ports_def,
+						       "unknown format '%s': use text or json", optarg);
+			break;
+		case 'i':
+			f = input_format_from_name(optarg);
+			if (f < 0)
+				return cli_usage_error(&cmd_ports_def,
+						       "unknown input format '%s': use auto, nft or nft-json",
+						       optarg);
+			pt.format = (enum input_format)f;
+			break;
+		case 'I':
+			if (ndirs == MAX_INCLUDE_DIRS)
+				return cli_usage_error(&cmd_ports_def, "too many -I directories");
+			dirs[ndirs++] = optarg;
+			break;
+		case 'R':
+			cli->registry_file = optarg;
+			break;
+		case 'h':
+			cli_help(&cmd_ports_def, stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "(see 'portolan ports --help')\n");
+			return EXIT_USAGE;
+		}
+	}
+	pt.reg = cli_registry(cli);
+	if (!pt.reg)
+		return EXIT_USAGE;
+	pt.nft.include_dirs = dirs;
+	pt.rules = json_array();
+	pt.diags = json_array();
+	if (optind == argc)
+		read_path(&pt, "-", 0);
+	for (int i = optind; i < argc; i++)
+		read_path(&pt, argv[i], 0);
+	if (pt.json) {
+		json_t *reg = json_pack("{s:o}", "updated",
+					pt.reg->updated ? json_string(registry_str(pt.reg, pt.reg->updated)) :
+							  json_null());
+
+		if (regfmt_dump(json_pack("{s:o, s:O, s:O}", "registry", reg, "rules", pt.rules,
+					  "diagnostics", pt.diags)) < 0) {
+			cli_error("ports", "cannot write JSON output");
+			pt.status = EXIT_USAGE;
+		}
+	}
+	json_decref(pt.rules);
+	json_decref(pt.diags);
+	return pt.status;
+}
+
+const struct cmd cmd_ports_def = {
+	.name = "ports",
+	.fn = cmd_ports,
+	.summary = "every port match in nftables rulesets, with the registry's answer",
+	.usage = usage,
+};

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nft_lex.h"
+
+#define MAX_DEPTH 32	/* nested includes and variables together */
+
+struct src {
+	bool is_file;
+	/* a file */
+	uint32_t file;
+	const char *p, *end, *line_start;
+	uint32_t line;
+	char *path;
+	bool ended;		/* its final T_NL was given */
+	/* a token list */
+	const struct token *toks;
+	size_t n, i;
+	struct loc use;
+};
+
+struct lexer {
+	struct ruleset *rs;
+	struct src stack[MAX_DEPTH];
+	size_t depth;
+	struct loc last;	/* of the last token: where the end of input is */
+};
+
+struct lexer *lexer_new(struct ruleset *rs)
+{
+	struct lexer *lx = calloc(1, sizeof(*lx));
+
+	if (!lx)
+		oom();
+	lx->rs = rs;
+	return lx;
+}
+
+static void pop(struct lexer *lx)
+{
+	free(lx->stack[--lx->depth].path);
+}
+
+void lexer_free(struct lexer *lx)
+{
+	if (!lx)
+		return;
+	while (lx->depth)
+		pop(lx);
+	free(lx);
+}
+
+size_t lexer_depth(const struct lexer *lx)
+{
+	return lx->depth;
+}
+
+const char *lexer_current_path(const struct lexer *lx)
+{
+	for (size_t i = lx->depth; i-- > 0; )
+		if (lx->stack[i].is_file)
+			return lx->stack[i].path;
+	return NULL;
+}
+
+uint32_t lexer_current_file(const struct lexer *lx)
+{
+	for (size_t i = lx->depth; i-- > 0; )
+		if (lx->stack[i].is_file)
+			return lx->stack[i].file;
+	return 0;
+}
+
+bool lexer_push_file(struct lexer *lx, uint32_t file, const char *path)
+{
+	const struct source_file *f = &lx->rs->files[file];
+	struct src *s;
+
+	if (lx->depth == MAX_DEPTH)
+		return false;
+	for (size_t i = 0; path && i < lx->depth; i++)
+		if (lx->stack[i].path && strcmp(lx->stack[i].path, path) == 0)
+			return false;
+	s = &lx->stack[lx->depth++];
+	memset(s, 0, sizeof(*s));
+	s->is_file = true;
+	s->file = file;
+	s->p = f->text ? f->text : "";
+	s->end = s->p + f->len;
+	s->line_start = s->p;
+	s->line = 1;
+	if (path) {
+		s->path = strdup(path);
+		if (!s->path)
+			oom();
+	}
+	return true;
+}
+
+void lexer_push_tokens(struct lexer *lx, const struct token *toks, size_t n,
+		       const struct loc *use)
+{
+	struct src *s;
+
+	if (lx->depth == MAX_DEPTH)
+		return;
+	s = &lx->stack[lx->depth++];
+	memset(s, 0, sizeof(*s));
+	s->toks = toks;
+	s->n = n;
+	s->use = *use;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Characters that end a word. */
+static bool is_delim(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\r': case '\n': case '\f': case '\v':
+	case '{': case '}': case '(': case ')': case ';': case ',':
+	case '=': case '"': case '#': case '!': case '<': case '>': case '\0':
+		return true;
+	}
+	return false;
+}
+
+static bool is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+static void set_loc(struct src *s, struct token *t, const char *start,
+		    const char *end)
+{
+	t->loc.file = s->file;
+	t->loc.line = s->line;
+	t->loc.col = (uint32_t)(start - s->line_start) + 1;
+	t->loc.col_end = (uint32_t)(end - s->line_start) + 1;
+	if (t->loc.col_end < t->loc.col)
+		t->loc.col_end = t->loc.col;
+}
+
+/* One token from a file; false at its end. */
+static bool file_next(struct lexer *lx, struct src *s, struct token *t)
+{
+	const char *p = s->p, *start;
+
+	for (;;) {
+		while (p < s->end && is_space(*p))
+			p++;
+		if (p + 1 < s->end && *p == '\\' && (p[1] == '\n' ||
+		    (p[1] == '\r' && p + 2 < s->end && p[2] == '\n'))) {
+			/* a continuation line */
+			p += p[1] == '\n' ? 2 : 3;
+			s->line++;
+			s->line_start = p;
+			continue;
+		}
+		if (p < s->end && *p == '#') {
+			while (p < s->end && *p != '\n')
+				p++;
+			continue;
+		}
+		break;
+	}
+	if (p >= s->end) {
+		s->p = p;
+		return false;
+	}
+	memset(t, 0, sizeof(*t));
+	start = p;
+	if (*p == '\n') {
+		t->type = T_NL;
+		set_loc(s, t, p, p);
+		s->line++;
+		s->line_start = p + 1;
+		s->p = p + 1;
+		return true;
+	}
+	if (*p == '"') {
+		const char *q = ++p;
+
+		while (q < s->end && *q != '"' && *q != '\n')
+			q++;
+		t->type = T_STRING;
+		t->s = p;
+		t->len = (uint32_t)(q - p);
+		set_loc(s, t, start, q < s->end && *q == '"' ? q : q - 1);
+		if (q < s->end && *q == '"') {
+			q++;
+		} else {
+			ruleset_diag(lx->rs, DIAG_ERROR, &t->loc,
+				     "unterminated string");
+		}
+		s->p = q;
+		return true;
+	}
+	if (strchr("{}();,", *p)) {
+		t->type = T_PUNCT;
+		t->punct = *p;
+		t->s = p;
+		t->len = 1;
+		set_loc(s, t, p, p);
+		s->p = p + 1;
+		return true;
+	}
+	if (*p == '!' || *p == '<' || *p == '>' || *p == '=') {
+		bool eq = p + 1 < s->end && p[1] == '=';
+
+		t->type = T_PUNCT;
+		t->punct = !eq ? *p : *p == '!' ? P_NE : *p == '<' ? P_LE :
+			   *p == '>' ? P_GE : P_EQ;
+		t->s = p;
+		t->len = eq ? 2 : 1;
+		set_loc(s, t, p, p + t->len - 1);
+		s->p = p + t->len;
+		return true;
+	}
+	if (*p == '$') {
+		/* A variable ends where its name does: "$host:80". */
+		p++;
+		while (p < s->end && is_ident(*p))
+			p++;
+	} else {
+		/* A variable inside a word starts a new token: ":$port". */
+		while (p < s->end && !is_delim(*p) && (*p != '$' || p == start))
+			p++;
+	}
+	t->type = T_WORD;
+	t->s = start;
+	t->len = (uint32_t)(p - start);
+	set_loc(s, t, start, p - 1);
+	s->p = p;
+	return true;
+}
+
+void lexer_next(struct lexer *lx, struct token *ret)
+{
+	while (lx->depth) {
+		struct src *s = &lx->stack[lx->depth - 1];
+
+		if (!s->is_file) {
+			if (s->i < s->n) {
+				*ret = s->toks[s->i++];
+				ret->use = s->use;
+				lx->last = s->use;
+				return;
+			}
+			pop(lx);
+			continue;
+		}
+		if (file_next(lx, s, ret)) {
+			if (s->file == lx->stack[0].file)
+				lx->last = ret->loc;
+			return;
+		}
+		if (!s->ended) {
+			/* End the last statement of a file without a newline. */
+			s->ended = true;
+			memset(ret, 0, sizeof(*ret));
+			ret->type = T_NL;
+			set_loc(s, ret, s->p, s->p);
+			return;
+		}
+		pop(lx);
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->type = T_EOF;
+	ret->loc = lx->last;
+}

@@ -1,0 +1,2508 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The nft text syntax (what "nft -f" reads and "nft list ruleset" prints),
+ * read into the ruleset model.  The block structure (tables, chains, sets)
+ * is parsed by recursive descent; a rule is gathered as the tokens up to
+ * its end and then read left to right: port matches, the protocol
+ * constraints "th" depends on, verdicts, NAT targets and comments are
+ * understood; every other expression is kept, in place, as opaque text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nft.h"
+#include "nft_lex.h"
+#include "services.h"
+
+#define DEFAULT_MAX_ERRORS 20
+#define MAX_FILE_SIZE (256u << 20)
+#define LOOKAHEAD 4
+
+struct define {
+	char *name;
+	struct token *toks;
+	size_t n;
+	struct define *next;
+};
+
+struct tokvec {
+	struct token *t;
+	size_t n, a;
+};
+
+struct parser {
+	struct ruleset *rs;
+	const struct registry *reg;
+	const struct nft_options *opts;
+	struct lexer *lx;
+	struct token la[LOOKAHEAD];
+	size_t nla;
+	struct define *defs;
+	unsigned max_errors;
+	bool stop;		/* too many errors */
+	unsigned mute;		/* errors are not reported while non-zero */
+	unsigned expansions;	/* $variables expanded in a row */
+};
+
+/* --- diagnostics ---------------------------------------------------------- */
+
+static void perr(struct parser *p, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void perr(struct parser *p, const struct loc *loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (p->stop || p->mute)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ruleset_diag(p->rs, DIAG_ERROR, loc, "%s", msg);
+	if (p->rs->nerrors >= p->max_errors) {
+		ruleset_diag(p->rs, DIAG_NOTE, loc,
+			     "too many errors (%u); stopped reading", p->max_errors);
+		p->stop = true;
+	}
+}
+
+static void pnote(struct parser *p, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void pnote(struct parser *p, const struct loc *loc, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ruleset_diag(p->rs, DIAG_NOTE, loc, "%s", msg);
+}
+
+/* A token as the user wrote it, for messages. */
+static const char *tok_text(const struct token *t, char *buf, size_t size)
+{
+	switch (t->type) {
+	case T_EOF:
+		return "end of file";
+	case T_NL:
+		return "end of line";
+	case T_STRING:
+		snprintf(buf, size, "\"%.*s\"", (int)(t->len < 200 ? t->len : 200), t->s);
+		return buf;
+	default:
+		snprintf(buf, size, "'%.*s'", (int)(t->len < 200 ? t->len : 200), t->s);
+		return buf;
+	}
+}
+
+/* --- tokens, with $variables expanded ------------------------------------ */
+
+static struct define *find_define(struct parser *p, const char *name, size_t n)
+{
+	for (struct define *d = p->defs; d; d = d->next)
+		if (strlen(d->name) == n && memcmp(d->name, name, n) == 0)
+			return d;
+	return NULL;
+}
+
+static void raw_next(struct parser *p, struct token *t)
+{
+	for (;;) {
+		struct define *d;
+
+		lexer_next(p->lx, t);
+		if (t->type != T_WORD || t->s[0] != '$' || t->len < 2) {
+			p->expansions = 0;
+			return;
+		}
+		d = find_define(p, t->s + 1, t->len - 1);
+		if (!d) {
+			perr(p, &t->loc, "undefined variable '%.*s'", (int)t->len - 1,
+			     t->s + 1);
+			return;
+		}
+		if (++p->expansions > 64 || lexer_depth(p->lx) >= 30) {
+			perr(p, &t->loc, "variable '%.*s' expands too deeply (a cycle?)",
+			     (int)t->len - 1, t->s + 1);
+			return;
+		}
+		/* Nested variables keep the outermost use. */
+		lexer_push_tokens(p->lx, d->toks, d->n, t->use.line ? &t->use : &t->loc);
+	}
+}
+
+static void next(struct parser *p, struct token *t)
+{
+	if (p->nla) {
+		*t = p->la[0];
+		memmove(p->la, p->la + 1, --p->nla * sizeof(*p->la));
+		return;
+	}
+	raw_next(p, t);
+}
+
+/* The token K ahead (0: the next one), without taking it. */
+static const struct token *peek_at(struct parser *p, size_t k)
+{
+	while (p->nla <= k)
+		raw_next(p, &p->la[p->nla++]);
+	return &p->la[k];
+}
+
+static const struct token *peek(struct parser *p)
+{
+	return peek_at(p, 0);
+}
+
+static void unget(struct parser *p, const struct token *t)
+{
+	if (p->nla == LOOKAHEAD)
+		return;	/* cannot happen: callers unget at most one */
+	memmove(p->la + 1, p->la, p->nla * sizeof(*p->la));
+	p->la[0] = *t;
+	p->nla++;
+}
+
+static void vec_push(struct parser *p, struct tokvec *v, const struct token *t)
+{
+	(void)p;
+	if (v->n == v->a) {
+		v->a = v->a ? v->a * 2 : 32;
+		v->t = realloc(v->t, v->a * sizeof(*v->t));
+		if (!v->t)
+			oom();
+	}
+	v->t[v->n++] = *t;
+}
+
+/*
+ * Gathers one statement: tokens up to a newline or ';' outside braces, or a
+ * '}' that closes an enclosing block (left unread).  Returns the token that
+ * ended it (T_NL for ';' too).
+ */
+static int collect(struct parser *p, struct tokvec *v)
+{
+	int depth = 0;
+	struct token t;
+
+	v->n = 0;
+	for (;;) {
+		next(p, &t);
+		if (t.type == T_EOF) {
+			if (depth)
+				perr(p, &t.loc, "unexpected end of file: '{' is not closed");
+			return T_EOF;
+		}
+		if (t.type == T_NL) {
+			if (depth)
+				continue;
+			return T_NL;
+		}
+		if (tok_punct(&t, ';') && !depth)
+			return T_NL;
+		if (tok_punct(&t, '{'))
+			depth++;
+		if (tok_punct(&t, '}')) {
+			if (!depth) {
+				unget(p, &t);
+				return T_PUNCT;
+			}
+			depth--;
+		}
+		vec_push(p, v, &t);
+	}
+}
+
+/* Skips the rest of a statement after an error. */
+static void recover(struct parser *p)
+{
+	struct tokvec v = { 0 };
+
+	collect(p, &v);
+	free(v.t);
+}
+
+static char *tok_dup(struct parser *p, const struct token *t)
+{
+	return arena_strndup(&p->rs->arena, t->s, t->len);
+}
+
+/* Where a token stands in the text read: a $variable's value stands
+ * where the variable is used. */
+static const struct loc *at(const struct token *t)
+{
+	return t->use.line ? &t->use : &t->loc;
+}
+
+/* The span from A to B, if they share a line; else A. */
+static struct loc span(const struct token *a, const struct token *b)
+{
+	struct loc l = *at(a);
+	const struct loc *e = at(b);
+
+	if (e->file == l.file && e->line == l.line && e->col_end >= l.col)
+		l.col_end = e->col_end;
+	return l;
+}
+
+/* --- values ---------------------------------------------------------------- */
+
+static bool parse_uint(const char *s, size_t n, unsigned long *ret)
+{
+	unsigned long v = 0;
+	size_t i = 0;
+	int base = 10;
+
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == n)
+		return false;
+	for (; i < n; i++) {
+		int d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		v = v * (unsigned long)base + (unsigned long)d;
+		if (v > 0xffffffffUL)
+			v = 0xffffffffUL + 1;	/* saturate: reported as too big */
+	}
+	*ret = v;
+	return true;
+}
+
+enum pv {
+	PV_OK,
+	PV_NOT_A_PORT,	/* not a number, range or name at all */
+	PV_BAD,		/* reported */
+};
+
+/* One port or service name S (N bytes) at T's location. */
+static enum pv port_atom(struct parser *p, const char *s, size_t n,
+			 const struct token *t, unsigned protos,
+			 struct port_lit *ret)
+{
+	unsigned long v;
+	char name[128];
+	uint16_t port;
+	enum lit_kind kind;
+
+	if (parse_uint(s, n, &v)) {
+		if (v > 65535) {
+			perr(p, &t->loc, "value %.*s exceeds valid range 0-65535",
+			     (int)n, s);
+			return PV_BAD;
+		}
+		ret->lo = ret->hi = (uint16_t)v;
+		ret->kind = LIT_NUMBER;
+		return PV_OK;
+	}
+	if (!n || n >= sizeof(name) || !((s[0] >= 'a' && s[0] <= 'z') ||
+					 (s[0] >= 'A' && s[0] <= 'Z')))
+		return PV_NOT_A_PORT;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	if (service_resolve(p->reg, name, protos, &port, &kind) < 0)
+		return PV_NOT_A_PORT;
+	ret->lo = ret->hi = port;
+	ret->kind = (uint8_t)kind;
+	ret->name = arena_strdup(&p->rs->arena, name);
+	return PV_OK;
+}
+
+/*
+ * A port value written in one word: "22", "ssh", "80-88", "http-https".
+ * Reports bad values; PV_NOT_A_PORT leaves reporting to the caller.
+ */
+static enum pv port_word(struct parser *p, const struct token *t,
+			 unsigned protos, struct port_lit *ret)
+{
+	enum pv r;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->loc = t->loc;
+	if (t->type != T_WORD)
+		return PV_NOT_A_PORT;
+	r = port_atom(p, t->s, t->len, t, protos, ret);
+	if (r != PV_NOT_A_PORT)
+		return r;
+	/* A range: try each '-' as the separator (names hold dashes too). */
+	for (size_t i = 1; i + 1 < t->len; i++) {
+		struct port_lit a = { 0 }, b = { 0 };
+
+		if (t->s[i] != '-')
+			continue;
+		if (port_atom(p, t->s, i, t, protos, &a) != PV_OK)
+			continue;
+		r = port_atom(p, t->s + i + 1, t->len - i - 1, t, protos, &b);
+		if (r == PV_BAD)
+			return PV_BAD;
+		if (r != PV_OK)
+			continue;
+		if (a.lo > b.lo) {
+			perr(p, &t->loc, "range %.*s has zero or negative size",
+			     (int)t->len, t->s);
+			return PV_BAD;
+		}
+		ret->lo = a.lo;
+		ret->hi = b.lo;
+		ret->kind = a.kind != LIT_NUMBER ? a.kind : b.kind;
+		ret->name = a.name ? a.name : b.name;
+		return PV_OK;
+	}
+	/* A name neither the registry nor the services file knows. */
+	if ((t->s[0] >= 'a' && t->s[0] <= 'z') || (t->s[0] >= 'A' && t->s[0] <= 'Z')) {
+		perr(p, &t->loc, "could not resolve service '%.*s': not in the IANA registry nor in the services database",
+		     (int)t->len, t->s);
+		return PV_BAD;
+	}
+	return PV_NOT_A_PORT;
+}
+
+/*
+ * A port value starting at TOKS[*I]: a word, or "A - B" with spaces.
+ * Advances *I past it.
+ */
+static enum pv port_value(struct parser *p, const struct token *toks, size_t n,
+			  size_t *i, unsigned protos, struct port_lit *ret)
+{
+	enum pv r = port_word(p, &toks[*i], protos, ret);
+
+	if (r != PV_OK)
+		return r;
+	(*i)++;
+	if (*i + 1 < n && tok_is(&toks[*i], "-")) {
+		struct port_lit hi;
+
+		r = port_word(p, &toks[*i + 1], protos, &hi);
+		if (r == PV_BAD)
+			return r;
+		if (r == PV_OK) {
+			if (hi.hi < ret->lo) {
+				perr(p, &toks[*i].loc, "range has zero or negative size");
+				return PV_BAD;
+			}
+			ret->hi = hi.hi;
+			ret->loc = span(&toks[*i - 1], &toks[*i + 1]);
+			*i += 2;
+		}
+	}
+	return PV_OK;
+}
+
+/* --- rules ------------------------------------------------------------------ */
+
+struct selector {
+	bool is_port;
+	uint8_t field;		/* enum port_field */
+	uint8_t source;		/* enum match_source */
+	unsigned protos;	/* L4 bits; 0: from the rule's constraint */
+	size_t len;		/* tokens */
+};
+
+struct rulectx {
+	struct parser *p;
+	struct rule *r;
+	const struct token *t;
+	size_t n, i;
+	unsigned l4;		/* from meta l4proto, ip protocol, ip6 nexthdr */
+	size_t opaque_from;	/* first token of a pending opaque run */
+	bool in_opaque;
+	uint32_t *late;		/* matches whose protocols come from l4 */
+	size_t nlate, alate;
+};
+
+static bool is_l4_word(const struct token *t, unsigned *ret)
+{
+	static const char *const names[] = { "tcp", "udp", "sctp", "dccp", "udplite" };
+	static const unsigned bits[] = { L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE };
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		if (tok_is(t, names[k])) {
+			*ret = bits[k];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A port selector at T[I]: tcp dport, th sport, @th,16,16, ct original proto-dst. */
+static bool selector_at(const struct token *t, size_t n, size_t i,
+			struct selector *s)
+{
+	unsigned bit;
+
+	memset(s, 0, sizeof(*s));
+	if (i + 1 < n && (tok_is(&t[i + 1], "dport") || tok_is(&t[i + 1], "sport"))) {
+		s->field = tok_is(&t[i + 1], "dport") ? FIELD_DPORT : FIELD_SPORT;
+		s->source = SRC_PAYLOAD;
+		s->len = 2;
+		if (is_l4_word(&t[i], &bit)) {
+			s->protos = bit;
+			s->is_port = true;
+		} else if (tok_is(&t[i], "th")) {
+			s->is_port = true;
+		}
+		return s->is_port;
+	}
+	if (i + 4 < n && tok_is(&t[i], "@th") && tok_punct(&t[i + 1], ',') &&
+	    tok_punct(&t[i + 3], ',') && tok_is(&t[i + 4], "16") &&
+	    (tok_is(&t[i + 2], "0") || tok_is(&t[i + 2], "16"))) {
+		s->field = tok_is(&t[i + 2], "16") ? FIELD_DPORT : FIELD_SPORT;
+		s->source = SRC_PAYLOAD;
+		s->len = 5;
+		s->is_port = true;
+		return true;
+	}
+	if (i + 1 < n && tok_is(&t[i], "ct")) {
+		size_t k = i + 1;
+
+		if (tok_is(&t[k], "original") || tok_is(&t[k], "reply"))
+			k++;
+		if (k < n && (tok_is(&t[k], "proto-dst") || tok_is(&t[k], "proto-src"))) {
+			s->field = tok_is(&t[k], "proto-dst") ? FIELD_DPORT : FIELD_SPORT;
+			s->source = SRC_CT;
+			s->len = k - i + 1;
+			s->is_port = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void flush_opaque(struct rulectx *c, size_t end)
+{
+	char buf[1024];
+	size_t o = 0;
+	struct loc loc;
+
+	if (!c->in_opaque)
+		return;
+	c->in_opaque = false;
+	if (end <= c->opaque_from)
+		return;
+	for (size_t k = c->opaque_from; k < end && o < sizeof(buf) - 4; k++) {
+		const struct token *t = &c->t[k];
+		int w = t->type == T_STRING ?
+			snprintf(buf + o, sizeof(buf) - o, "%s\"%.*s\"", o ? " " : "",
+				 (int)t->len, t->s) :
+			snprintf(buf + o, sizeof(buf) - o, "%s%.*s", o ? " " : "",
+				 (int)t->len, t->s);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+		if (o >= sizeof(buf))
+			o = sizeof(buf) - 1;
+	}
+	loc = span(&c->t[c->opaque_from], &c->t[end - 1]);
+	rule_add_opaque(c->p->rs, c->r, buf, &loc);
+}
+
+static void late_add(struct rulectx *c, uint32_t idx)
+{
+	if (c->nlate == c->alate) {
+		c->alate = c->alate ? c->alate * 2 : 4;
+		c->late = realloc(c->late, c->alate * sizeof(*c->late));
+		if (!c->late)
+			oom();
+	}
+	c->late[c->nlate++] = idx;
+}
+
+static unsigned effective_protos(const struct rulectx *c, const struct selector *s)
+{
+	if (s->protos)
+		return s->protos;
+	return c->l4 ? c->l4 : L4_ANY;
+}
+
+static void add_lit(struct rulectx *c, struct port_match *m,
+		    const struct port_lit *lit, uint32_t *alits)
+{
+	lits_add(c->p->rs, &m->lits, &m->nlits, alits, lit);
+	portset_add(c->p->rs, &m->ports, lit->lo, lit->hi);
+}
+
+static bool is_end_of_set(const struct token *t)
+{
+	return tok_punct(t, '}');
+}
+
+/*
+ * The elements of an anonymous set, C->t[C->i] being '{'.  For each element,
+ * ON_ELEM gets its tokens; nested braces (a $variable holding a set) are
+ * flattened.  Advances past the closing brace.
+ */
+typedef void (*elem_fn)(struct rulectx *c, const struct token *t, size_t n,
+			void *arg);
+
+static bool for_each_elem(struct rulectx *c, elem_fn fn, void *arg)
+{
+	size_t start, depth = 0;
+	const struct token *open = &c->t[c->i];
+
+	c->i++;
+	start = c->i;
+	for (; c->i < c->n; c->i++) {
+		const struct token *t = &c->t[c->i];
+
+		if (tok_punct(t, '{')) {
+			if (depth == 0 && c->i == start) {
+				/* a nested set: its elements are ours */
+				if (!for_each_elem(c, fn, arg))
+					return false;
+				start = c->i;
+				if (c->i < c->n && tok_punct(&c->t[c->i], ','))
+					start = c->i + 1;
+				else
+					c->i--;
+				continue;
+			}
+			depth++;
+		} else if (tok_punct(t, '}')) {
+			if (depth) {
+				depth--;
+				continue;
+			}
+			if (c->i > start)
+				fn(c, &c->t[start], c->i - start, arg);
+			c->i++;
+			return true;
+		} else if (tok_punct(t, ',') && !depth) {
+			if (c->i > start)
+				fn(c, &c->t[start], c->i - start, arg);
+			start = c->i + 1;
+		}
+	}
+	perr(c->p, &open->loc, "'{' is not closed");
+	return false;
+}
+
+struct elem_ctx {
+	struct port_match *m;
+	uint32_t alits;
+	unsigned protos;
+	int component;		/* the port component of a concatenation */
+	bool map;		/* element is "key : value" */
+	bool vmap;
+};
+
+/* Whether the word holds a map's ':' separator ("22:accept", "80:"). */
+static const char *map_colon(const struct token *t)
+{
+	if (t->type != T_WORD)
+		return NULL;
+	return memchr(t->s, ':', t->len);
+}
+
+static void port_elem(struct rulectx *c, const struct token *t, size_t n,
+		      void *arg)
+{
+	struct elem_ctx *e = arg;
+	size_t k = 0, comp = 0, end = n;
+	struct port_lit lit;
+	struct token word;
+
+	/* The key ends at a ':' token, or inside a word holding one. */
+	if (e->map) {
+		for (size_t j = 0; j < n; j++) {
+			if (tok_is(&t[j], ":")) {
+				end = j;
+				break;
+			}
+		}
+	}
+	/* Element options: "22 timeout 10s", "80 comment \"web\"". */
+	for (size_t j = 1; j < end; j++) {
+		if (tok_is(&t[j], "timeout") || tok_is(&t[j], "expires") ||
+		    tok_is(&t[j], "comment") || tok_is(&t[j], "counter")) {
+			end = j;
+			break;
+		}
+	}
+	/* Walk to the port component of a concatenation. */
+	while ((int)comp < e->component && k < end) {
+		if (tok_is(&t[k], "."))
+			comp++;
+		k++;
+	}
+	if (k >= end) {
+		perr(c->p, &t[0].loc, "element has no port component");
+		return;
+	}
+	word = t[k];
+	if (e->map && end == n) {
+		const char *colon = map_colon(&word);
+
+		if (colon)
+			word.len = (uint32_t)(colon - word.s);
+	}
+	{
+		size_t j = 0;
+		struct token tmp[3];
+		size_t m = 0;
+
+		tmp[m++] = word;
+		if (k + 2 < end && tok_is(&t[k + 1], "-")) {
+			tmp[m++] = t[k + 1];
+			tmp[m++] = t[k + 2];
+		}
+		switch (port_value(c->p, tmp, m, &j, e->protos, &lit)) {
+		case PV_OK:
+			add_lit(c, e->m, &lit, &e->alits);
+			break;
+		case PV_NOT_A_PORT: {
+			char b[256];
+
+			if (word.s[0] != '$')	/* an undefined variable: reported */
+				perr(c->p, &word.loc, "%s is not a port number, range or service name",
+				     tok_text(&word, b, sizeof(b)));
+			break;
+		}
+		case PV_BAD:
+			break;
+		}
+	}
+}
+
+static bool is_op(const struct token *t, char *ret)
+{
+	static const struct { const char *w; char op; } words[] = {
+		{ "eq", P_EQ }, { "ne", P_NE }, { "lt", '<' }, { "gt", '>' },
+		{ "le", P_LE }, { "ge", P_GE },
+	};
+
+	if (t->type == T_PUNCT && strchr("<>", t->punct)) {
+		*ret = t->punct;
+		return true;
+	}
+	if (t->type == T_PUNCT && (t->punct == P_LE || t->punct == P_GE ||
+				   t->punct == P_NE || t->punct == P_EQ)) {
+		*ret = t->punct;
+		return true;
+	}
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
+		if (tok_is(t, words[k].w)) {
+			*ret = words[k].op;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct port_match *new_match(struct rulectx *c, const struct selector *s,
+				    const struct token *first)
+{
+	struct port_match *m = rule_add_match(c->p->rs, c->r);
+
+	m->field = s->field;
+	m->source = s->source;
+	m->protos = (uint8_t)effective_protos(c, s);
+	m->kind = MATCH_VALUE;
+	m->loc = *at(first);
+	if (!s->protos)
+		late_add(c, c->r->nmatches - 1);
+	return m;
+}
+
+/* "tcp dport", "ip daddr . tcp dport": the tokens from SEL to the value. */
+static const char *selector_text(struct rulectx *c, const struct token *sel)
+{
+	static char buf[256];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (const struct token *t = sel; t < c->t + c->i && o < sizeof(buf) - 2; t++) {
+		int w = snprintf(buf + o, sizeof(buf) - o, "%s%.*s",
+				 o && t->type == T_WORD && t[-1].type == T_WORD ? " " : "",
+				 (int)t->len, t->s);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+	if (o >= sizeof(buf))
+		buf[sizeof(buf) - 1] = '\0';
+	return buf;
+}
+
+/* Words that begin a statement, never a port value. */
+static bool is_statement_word(const struct token *t)
+{
+	static const char *const words[] = {
+		"accept", "drop", "reject", "jump", "goto", "return", "continue",
+		"queue", "counter", "log", "limit", "comment", "dnat", "snat",
+		"redirect", "masquerade", "tproxy", "notrack", "meta", "ct",
+	};
+
+	if (t->type != T_WORD)
+		return false;
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+		if (tok_is(t, words[k]))
+			return true;
+	return false;
+}
+
+/* The value side of a port match at C->t[C->i]; M is filled. */
+static void match_value(struct rulectx *c, struct port_match *m,
+			const struct token *sel, int component, bool concat)
+{
+	struct elem_ctx e = { .m = m, .protos = m->protos, .component = component };
+	char op = P_EQ;
+	const struct token *t;
+
+	if (c->i < c->n && is_op(&c->t[c->i], &op))
+		c->i++;
+	if (c->i >= c->n) {
+		perr(c->p, &sel->loc, "'%s' needs a value", selector_text(c, sel));
+		return;
+	}
+	t = &c->t[c->i];
+	if (is_statement_word(t)) {
+		perr(c->p, &t->loc, "'%s' needs a value before '%.*s'", selector_text(c, sel),
+		     (int)t->len, t->s);
+		return;
+	}
+	m->negated = op == P_NE;
+	if (tok_is(t, "vmap") || tok_is(t, "map")) {
+		bool vmap = tok_is(t, "vmap");
+
+		m->kind = vmap ? MATCH_VMAP : MATCH_MAP;
+		if (vmap)
+			c->r->verdict = VERDICT_MAP;
+		c->i++;
+		if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == '@') {
+			m->set = arena_strndup(&c->p->rs->arena, c->t[c->i].s + 1,
+					       c->t[c->i].len - 1);
+			c->i++;
+		} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
+			e.map = true;
+			e.vmap = vmap;
+			for_each_elem(c, port_elem, &e);
+		} else {
+			perr(c->p, &t->loc, "'%.*s' needs '{' or a named map", (int)t->len, t->s);
+		}
+		goto done;
+	}
+	if (t->type == T_WORD && t->s[0] == '@') {
+		m->kind = MATCH_SET;
+		m->set = arena_strndup(&c->p->rs->arena, t->s + 1, t->len - 1);
+		c->i++;
+		goto done;
+	}
+	if (tok_punct(t, '{')) {
+		if (concat)
+			m->kind = MATCH_CONCAT;
+		for_each_elem(c, port_elem, &e);
+		goto done;
+	}
+	if (concat) {
+		/* ip daddr . tcp dport 10.0.0.1 . 22: one element, unbraced */
+		size_t start = c->i, k = c->i;
+
+		while (k < c->n && (c->t[k].type == T_WORD) &&
+		       (k == start || tok_is(&c->t[k - 1], ".") || tok_is(&c->t[k], ".")))
+			k++;
+		m->kind = MATCH_CONCAT;
+		port_elem(c, &c->t[start], k - start, &e);
+		c->i = k;
+		goto done;
+	}
+	{
+		struct port_lit lit;
+
+		switch (port_value(c->p, c->t, c->n, &c->i, m->protos, &lit)) {
+		case PV_OK:
+			switch (op) {
+			case '<':
+				if (lit.lo == 0) {
+					m->ports.n = 0;	/* matches nothing */
+					lits_add(c->p->rs, &m->lits, &m->nlits, &e.alits, &lit);
+					goto done;
+				}
+				lit.hi = (uint16_t)(lit.lo - 1);
+				lit.lo = 0;
+				break;
+			case P_LE:
+				lit.lo = 0;
+				break;
+			case '>':
+				if (lit.hi == 65535) {
+					lits_add(c->p->rs, &m->lits, &m->nlits, &e.alits, &lit);
+					goto done;
+				}
+				lit.lo = (uint16_t)(lit.hi + 1);
+				lit.hi = 65535;
+				break;
+			case P_GE:
+				lit.hi = 65535;
+				break;
+			}
+			add_lit(c, m, &lit, &e.alits);
+			break;
+		case PV_NOT_A_PORT: {
+			char b[256];
+
+			if (t->s[0] != '$')	/* an undefined variable: reported */
+				perr(c->p, &t->loc, "%s is not a port number, range or service name",
+				     tok_text(t, b, sizeof(b)));
+			c->i++;
+			break;
+		}
+		case PV_BAD:
+			c->i++;
+			break;
+		}
+	}
+done:
+	if (c->i > 0)
+		m->loc = span(sel, &c->t[c->i - 1]);
+	portset_normalize(&m->ports);
+}
+
+/*
+ * Components of a concatenation from T[I]: port selectors and other words
+ * joined by '.'.  Fills SEL and COMP_AT for each (SEL[k].is_port tells the
+ * ports) and returns how many; *RET_END is the token after the last.
+ */
+#define MAX_COMPONENTS 8
+
+static size_t components(const struct rulectx *c, size_t i, struct selector *sel,
+			 size_t *comp_at, size_t *ret_end, const char *stop)
+{
+	size_t k = i, n = 0;
+
+	for (;;) {
+		size_t words = 0;
+
+		if (n == MAX_COMPONENTS)
+			break;
+		comp_at[n] = k;
+		if (selector_at(c->t, c->n, k, &sel[n])) {
+			k += sel[n].len;
+		} else {
+			while (k < c->n && c->t[k].type == T_WORD && !tok_is(&c->t[k], ".") &&
+			       c->t[k].s[0] != '@' && !(stop && tok_is(&c->t[k], stop)) &&
+			       words < 3) {
+				k++;
+				words++;
+			}
+			if (!words)
+				break;
+			sel[n].is_port = false;
+		}
+		n++;
+		if (k < c->n && tok_is(&c->t[k], ".")) {
+			k++;
+			continue;
+		}
+		break;
+	}
+	*ret_end = k;
+	return n;
+}
+
+/*
+ * tcp dport ..., or a concatenation holding ports: ip daddr . tcp dport
+ * {...} gives one match, tcp sport . tcp dport {...} two.
+ */
+static bool try_port(struct rulectx *c)
+{
+	struct selector sel[MAX_COMPONENTS];
+	size_t at_[MAX_COMPONENTS], end, ncomp, nports = 0, after = 0;
+	const struct token *first = &c->t[c->i];
+	struct port_match *m;
+
+	ncomp = components(c, c->i, sel, at_, &end, NULL);
+	for (size_t k = 0; k < ncomp; k++)
+		nports += sel[k].is_port;
+	if (!nports)
+		return false;
+	if (ncomp == 1) {
+		if (end < c->n && tok_is(&c->t[end], "set"))
+			return false;	/* "tcp dport set 80": a payload write */
+		flush_opaque(c, c->i);
+		m = new_match(c, &sel[0], first);
+		c->i = end;
+		match_value(c, m, first, 0, false);
+		return true;
+	}
+	flush_opaque(c, c->i);
+	for (size_t k = 0; k < ncomp; k++) {
+		if (!sel[k].is_port)
+			continue;
+		m = new_match(c, &sel[k], first);
+		c->i = end;
+		/* The value is read once per port component: report once. */
+		c->p->mute += after > 0;
+		match_value(c, m, first, (int)k, true);
+		c->p->mute -= after > 0;
+		after = c->i;
+	}
+	c->i = after;
+	return true;
+}
+
+/* meta l4proto tcp, ip protocol { tcp, udp }, ip6 nexthdr 17 */
+static bool try_l4(struct rulectx *c)
+{
+	size_t k = c->i;
+	unsigned bits = 0;
+	char op = P_EQ;
+	bool negated;
+
+	if (k + 2 < c->n && tok_is(&c->t[k], "meta") && tok_is(&c->t[k + 1], "l4proto"))
+		k += 2;
+	else if (k + 2 < c->n && tok_is(&c->t[k], "ip") && tok_is(&c->t[k + 1], "protocol"))
+		k += 2;
+	else if (k + 2 < c->n && tok_is(&c->t[k], "ip6") && tok_is(&c->t[k + 1], "nexthdr"))
+		k += 2;
+	else
+		return false;
+	if (is_op(&c->t[k], &op))
+		k++;
+	if (k >= c->n)
+		return false;
+	negated = op == P_NE;
+	if (tok_punct(&c->t[k], '{')) {
+		size_t j = k + 1;
+
+		for (; j < c->n && !is_end_of_set(&c->t[j]); j++) {
+			unsigned b;
+			char w[32];
+
+			if (c->t[j].type != T_WORD || c->t[j].len >= sizeof(w))
+				continue;
+			memcpy(w, c->t[j].s, c->t[j].len);
+			w[c->t[j].len] = '\0';
+			b = l4_from_word(w);
+			bits |= b;
+		}
+		k = j + 1;
+	} else {
+		char w[32] = "";
+
+		if (c->t[k].len < sizeof(w)) {
+			memcpy(w, c->t[k].s, c->t[k].len);
+			w[c->t[k].len] = '\0';
+		}
+		bits = l4_from_word(w);
+		k++;
+	}
+	/* Kept as an expression too: it says more than which protocols. */
+	if (!c->in_opaque) {
+		c->in_opaque = true;
+		c->opaque_from = c->i;
+	}
+	c->i = k;
+	flush_opaque(c, c->i);
+	if (!negated && bits)
+		c->l4 = c->l4 ? (c->l4 & bits ? c->l4 & bits : bits) : bits;
+	return true;
+}
+
+/* ct state established,related / ct state { new, established } */
+static bool try_ct_state(struct rulectx *c)
+{
+	static const struct { const char *w; unsigned bit; } states[] = {
+		{ "new", CT_NEW }, { "established", CT_ESTABLISHED },
+		{ "related", CT_RELATED }, { "invalid", CT_INVALID },
+		{ "untracked", CT_UNTRACKED },
+	};
+	size_t k = c->i;
+	char op = P_EQ;
+	bool braced;
+
+	if (!(k + 2 < c->n && tok_is(&c->t[k], "ct") && tok_is(&c->t[k + 1], "state")))
+		return false;
+	if (tok_is(&c->t[k + 2], "vmap")) {
+		/* ct state vmap { established : accept, ... }: a verdict map
+		 * on the state, kept whole as an expression */
+		c->r->verdict = VERDICT_MAP;
+		return false;
+	}
+	flush_opaque(c, c->i);
+	k += 2;
+	if (is_op(&c->t[k], &op))
+		k++;
+	braced = k < c->n && tok_punct(&c->t[k], '{');
+	if (braced)
+		k++;
+	for (; k < c->n; k++) {
+		const struct token *t = &c->t[k];
+		bool known = false;
+
+		if (tok_punct(t, ','))
+			continue;
+		if (braced && tok_punct(t, '}')) {
+			k++;
+			break;
+		}
+		for (size_t j = 0; j < sizeof(states) / sizeof(*states); j++) {
+			if (tok_is(t, states[j].w)) {
+				c->r->ct_states |= (uint8_t)states[j].bit;
+				known = true;
+			}
+		}
+		if (!known && !braced)
+			break;
+		/* unbraced lists continue only through commas */
+		if (!braced && !(k + 1 < c->n && tok_punct(&c->t[k + 1], ','))) {
+			k++;
+			break;
+		}
+	}
+	c->r->ct_states_negated = op == P_NE;
+	c->i = k;
+	return true;
+}
+
+static bool try_verdict(struct rulectx *c)
+{
+	static const struct { const char *w; enum verdict v; } simple[] = {
+		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
+		{ "return", VERDICT_RETURN }, { "continue", VERDICT_CONTINUE },
+	};
+	const struct token *t = &c->t[c->i];
+
+	for (size_t k = 0; k < sizeof(simple) / sizeof(*simple); k++) {
+		if (tok_is(t, simple[k].w)) {
+			flush_opaque(c, c->i);
+			c->r->verdict = (uint8_t)simple[k].v;
+			c->i++;
+			return true;
+		}
+	}
+	if (tok_is(t, "jump") || tok_is(t, "goto")) {
+		flush_opaque(c, c->i);
+		c->r->verdict = tok_is(t, "jump") ? VERDICT_JUMP : VERDICT_GOTO;
+		c->i++;
+		if (c->i < c->n && (c->t[c->i].type == T_WORD || c->t[c->i].type == T_STRING)) {
+			c->r->target = tok_dup(c->p, &c->t[c->i]);
+			c->i++;
+		} else {
+			perr(c->p, &t->loc, "'%.*s' needs a chain", (int)t->len, t->s);
+		}
+		return true;
+	}
+	if (tok_is(t, "reject")) {
+		flush_opaque(c, c->i);
+		c->r->verdict = VERDICT_REJECT;
+		c->i++;
+		if (c->i < c->n && tok_is(&c->t[c->i], "with")) {
+			c->i += 2;	/* with icmp|icmpv6|icmpx|tcp */
+			if (c->i < c->n && tok_is(&c->t[c->i], "type"))
+				c->i += 2;
+			else if (c->i < c->n && tok_is(&c->t[c->i], "reset"))
+				c->i++;
+			else if (c->i < c->n && c->t[c->i].type == T_WORD &&
+				 !tok_is(&c->t[c->i], "comment"))
+				c->i++;	/* "with icmpx admin-prohibited" */
+			if (c->i > c->n)
+				c->i = c->n;
+		}
+		return true;
+	}
+	if (tok_is(t, "queue")) {
+		flush_opaque(c, c->i);
+		c->r->verdict = VERDICT_QUEUE;
+		c->i++;
+		while (c->i < c->n) {
+			const struct token *o = &c->t[c->i];
+
+			if (tok_is(o, "num") || tok_is(o, "to") || tok_is(o, "flags"))
+				c->i += 2;
+			else if (tok_is(o, "bypass") || tok_is(o, "fanout") ||
+				 tok_punct(o, ','))
+				c->i++;
+			else
+				break;
+		}
+		if (c->i > c->n)
+			c->i = c->n;
+		return true;
+	}
+	return false;
+}
+
+static bool try_comment(struct rulectx *c)
+{
+	if (!tok_is(&c->t[c->i], "comment"))
+		return false;
+	flush_opaque(c, c->i);
+	if (c->i + 1 < c->n && (c->t[c->i + 1].type == T_STRING ||
+				c->t[c->i + 1].type == T_WORD)) {
+		c->r->comment = tok_dup(c->p, &c->t[c->i + 1]);
+		c->i += 2;
+	} else {
+		perr(c->p, &c->t[c->i].loc, "'comment' needs a string");
+		c->i++;
+	}
+	return true;
+}
+
+/* The port part of a NAT address word: "10.0.0.1:80", ":80-90", "[::1]:80". */
+static const char *nat_port_part(const struct token *t)
+{
+	const char *s = t->s, *end = t->s + t->len, *colon;
+	size_t ncolon = 0;
+
+	if (t->type != T_WORD || !t->len)
+		return NULL;
+	if (s[0] == '[') {
+		const char *close = memchr(s, ']', t->len);
+
+		return close && close + 1 < end && close[1] == ':' ? close + 2 : NULL;
+	}
+	for (const char *q = s; q < end; q++)
+		ncolon += *q == ':';
+	if (ncolon != 1)
+		return NULL;	/* none, or an IPv6 address */
+	colon = memchr(s, ':', t->len);
+	return colon + 1;
+}
+
+static struct nat_target *nat_add(struct rulectx *c, struct nat_target **slot,
+				  const struct token *where)
+{
+	if (!*slot) {
+		*slot = arena_alloc(&c->p->rs->arena, sizeof(**slot));
+		(*slot)->loc = *at(where);
+	}
+	return *slot;
+}
+
+static void nat_port_token(struct rulectx *c, struct nat_target **slot,
+			   const struct token *t, const char *from)
+{
+	struct token pt = *t;
+	struct port_lit lit;
+	size_t j = 0;
+	uint32_t a = (*slot) ? (*slot)->nlits : 0;
+
+	pt.len = (uint32_t)(t->s + t->len - from);
+	pt.s = from;
+	pt.loc.col += (uint32_t)(from - t->s);
+	if (pt.loc.col > pt.loc.col_end)
+		pt.loc.col_end = pt.loc.col;
+	if (!pt.len) {
+		perr(c->p, &t->loc, "missing port after ':'");
+		return;
+	}
+	switch (port_value(c->p, &pt, 1, &j, c->l4 ? c->l4 : L4_TCP | L4_UDP, &lit)) {
+	case PV_OK: {
+		struct nat_target *nt = nat_add(c, slot, t);
+
+		a = nt->nlits;	/* lits grow one by one below */
+		nt->lits = arena_grow(&c->p->rs->arena, nt->lits,
+				      a * sizeof(*nt->lits), (a + 1) * sizeof(*nt->lits));
+		nt->lits[nt->nlits++] = lit;
+		portset_add(c->p->rs, &nt->ports, lit.lo, lit.hi);
+		portset_normalize(&nt->ports);
+		break;
+	}
+	case PV_NOT_A_PORT:
+		perr(c->p, &pt.loc, "'%.*s' is not a port number, range or service name",
+		     (int)pt.len, pt.s);
+		break;
+	case PV_BAD:
+		break;
+	}
+}
+
+struct nat_map_ctx {
+	struct rulectx *c;
+	struct nat_target **slot;
+	int data_port;		/* component of the data holding the port, -1 */
+	struct elem_ctx key;	/* the key's port component, if any */
+	bool key_port;
+};
+
+static void nat_map_elem(struct rulectx *c, const struct token *t, size_t n,
+			 void *arg)
+{
+	struct nat_map_ctx *x = arg;
+	size_t sep = n, k, comp = 0;
+
+	for (size_t j = 0; j < n; j++)
+		if (tok_is(&t[j], ":")) {
+			sep = j;
+			break;
+		}
+	if (x->key_port)
+		port_elem(c, t, n, &x->key);
+	if (sep == n)
+		return;
+	/* data: "10.0.0.1 . 8080", "10.0.0.1:8080" or "8080" */
+	k = sep + 1;
+	if (x->data_port > 0) {
+		while ((int)comp < x->data_port && k < n) {
+			if (tok_is(&t[k], "."))
+				comp++;
+			k++;
+		}
+		if (k < n)
+			nat_port_token(c, x->slot, &t[k], t[k].s);
+	} else if (k < n) {
+		const char *pp = nat_port_part(&t[k]);
+
+		if (pp)
+			nat_port_token(c, x->slot, &t[k], pp);
+		else if (x->data_port == 0)
+			nat_port_token(c, x->slot, &t[k], t[k].s);
+	}
+}
+
+/* dnat/snat/redirect/masquerade/tproxy with their target ports. */
+/*
+ * "KEY map { k : data }" or "KEY map @name" in a NAT statement: the key's
+ * port components become MATCH_MAP matches, the data's ports the target.
+ * ADDR_FIRST: the data is "addr . port" (dnat, snat); else a port.
+ */
+static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first)
+{
+	struct selector sel[MAX_COMPONENTS];
+	size_t at_[MAX_COMPONENTS], end, ncomp;
+	struct nat_map_ctx x = { .c = c, .slot = slot, .data_port = addr_first ? -1 : 0 };
+	const struct token *first = &c->t[c->i];
+	struct port_match *m = NULL;
+
+	ncomp = components(c, c->i, sel, at_, &end, "map");
+	if (!ncomp || end >= c->n || !tok_is(&c->t[end], "map"))
+		return false;
+	for (size_t k = 0; k < ncomp; k++) {
+		if (!sel[k].is_port)
+			continue;
+		/* One key port component is matched; nft maps take one. */
+		m = new_match(c, &sel[k], first);
+		m->kind = MATCH_MAP;
+		x.key.m = m;
+		x.key.protos = m->protos;
+		x.key.component = (int)k;
+		x.key.map = true;
+		x.key_port = true;
+		break;
+	}
+	c->i = end + 1;
+	if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == '@') {
+		const struct token *nm = &c->t[c->i];
+		struct nat_target *nt = nat_add(c, slot, nm);
+
+		nt->map = arena_strndup(&c->p->rs->arena, nm->s + 1, nm->len - 1);
+		if (m)
+			m->set = nt->map;
+		c->i++;
+	} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
+		if (addr_first) {
+			/* "addr . port" data, or "addr:port", or just "addr" */
+			for (size_t j = c->i; j < c->n && !tok_punct(&c->t[j], '}'); j++)
+				if (tok_is(&c->t[j], ".") && j > c->i && x.data_port < 0) {
+					size_t q = j;
+
+					while (q > c->i && !tok_is(&c->t[q], ":") &&
+					       !map_colon(&c->t[q]))
+						q--;
+					if (q > c->i)
+						x.data_port = 1;
+				}
+		}
+		for_each_elem(c, nat_map_elem, &x);
+	} else {
+		perr(c->p, &c->t[end].loc, "'map' needs '{' or a named map");
+	}
+	if (m) {
+		portset_normalize(&m->ports);
+		m->loc = span(first, &c->t[c->i - 1]);
+	}
+	return true;
+}
+
+/* dnat/snat/redirect/masquerade/tproxy with their target ports. */
+static bool try_nat(struct rulectx *c)
+{
+	const struct token *t = &c->t[c->i];
+	struct nat_target **slot;
+	bool port_only;
+
+	if (tok_is(t, "dnat") || tok_is(t, "redirect") || tok_is(t, "tproxy"))
+		slot = &c->r->nat;
+	else if (tok_is(t, "snat") || tok_is(t, "masquerade"))
+		slot = &c->r->snat;
+	else
+		return false;
+	flush_opaque(c, c->i);
+	port_only = tok_is(t, "redirect") || tok_is(t, "masquerade");
+	c->i++;
+	if (c->i < c->n && (tok_is(&c->t[c->i], "ip") || tok_is(&c->t[c->i], "ip6")))
+		c->i++;
+	if (c->i < c->n && tok_is(&c->t[c->i], "to"))
+		c->i++;
+	if (c->i >= c->n || nat_map(c, slot, !port_only))
+		return true;
+	if (port_only) {
+		const struct token *v = &c->t[c->i];
+
+		if (v->type == T_WORD && v->s[0] == ':') {
+			nat_port_token(c, slot, v, v->s + 1);
+			c->i++;
+		} else if (v->type == T_WORD && v->s[0] >= '0' && v->s[0] <= '9') {
+			nat_port_token(c, slot, v, v->s);
+			c->i++;
+		}
+		return true;
+	}
+	{
+		const struct token *v = &c->t[c->i];
+		const char *pp;
+
+		if (v->type != T_WORD)
+			return true;
+		pp = nat_port_part(v);
+		c->i++;
+		if (pp) {
+			nat_port_token(c, slot, v, pp);
+		} else if (c->i < c->n && c->t[c->i].type == T_WORD &&
+			   c->t[c->i].s[0] == ':' && c->t[c->i].len > 1) {
+			/* "$host:80" arrives as two words */
+			nat_port_token(c, slot, &c->t[c->i], c->t[c->i].s + 1);
+			c->i++;
+		} else if (c->i + 1 < c->n && tok_is(&c->t[c->i], ":")) {
+			nat_port_token(c, slot, &c->t[c->i + 1], c->t[c->i + 1].s);
+			c->i += 2;
+		}
+	}
+	return true;
+}
+
+/* Reads rule tokens T[0..N) into R. */
+static void read_rule(struct parser *p, struct rule *r, const struct token *t,
+		      size_t n)
+{
+	struct rulectx c = { .p = p, .r = r, .t = t, .n = n };
+
+	if (n)
+		r->loc = span(&t[0], &t[n - 1]);
+	while (c.i < n && !p->stop) {
+		size_t before = c.i;
+
+		if (try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
+		    try_verdict(&c) || try_comment(&c) || try_nat(&c)) {
+			if (c.i == before)
+				c.i++;	/* never loop on an empty reading */
+			continue;
+		}
+		if (!c.in_opaque) {
+			c.in_opaque = true;
+			c.opaque_from = c.i;
+		}
+		/* An opaque expression keeps its braces whole. */
+		if (tok_punct(&t[c.i], '{')) {
+			int depth = 0;
+
+			for (; c.i < n; c.i++) {
+				if (tok_punct(&t[c.i], '{'))
+					depth++;
+				else if (tok_punct(&t[c.i], '}') && --depth == 0)
+					break;
+			}
+		}
+		c.i++;
+	}
+	flush_opaque(&c, c.i > n ? n : c.i);
+	/* th, ct and raw matches take the protocols the whole rule names. */
+	for (size_t k = 0; k < c.nlate; k++)
+		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
+	free(c.late);
+}
+
+/* --- sets ------------------------------------------------------------------ */
+
+struct set_elem_ctx {
+	struct set *s;
+	struct parser *p;
+};
+
+/* The data side of a map element "key : data" ("80:8080" too) into D. */
+static void map_data(struct parser *p, const struct token *t, size_t n,
+		     struct tokvec *d)
+{
+	bool after = false;
+
+	for (size_t j = 0; j < n; j++) {
+		const char *colon;
+
+		if (after) {
+			vec_push(p, d, &t[j]);
+			continue;
+		}
+		if (tok_is(&t[j], ":")) {
+			after = true;
+			continue;
+		}
+		colon = map_colon(&t[j]);
+		if (colon) {
+			struct token r = t[j];
+
+			after = true;
+			r.s = colon + 1;
+			r.len = (uint32_t)(t[j].s + t[j].len - r.s);
+			r.loc.col += (uint32_t)(r.s - t[j].s);
+			if (r.len)
+				vec_push(p, d, &r);
+		}
+	}
+}
+
+static void set_elem(struct rulectx *c, const struct token *t, size_t n,
+		     void *arg)
+{
+	struct set_elem_ctx *x = arg;
+	struct port_match m = { 0 };
+	struct elem_ctx e = {
+		.m = &m, .protos = L4_TCP | L4_UDP, .component = x->s->port_field,
+		.map = x->s->is_map,
+	};
+
+	if (x->s->port_field >= 0) {
+		port_elem(c, t, n, &e);
+		for (uint32_t k = 0; k < m.nlits; k++) {
+			lits_add(x->p->rs, &x->s->lits, &x->s->nlits, &x->s->alits,
+				 &m.lits[k]);
+			portset_add(x->p->rs, &x->s->ports, m.lits[k].lo, m.lits[k].hi);
+		}
+	}
+	if (x->s->is_map && x->s->data_port_field >= 0) {
+		struct tokvec d = { 0 };
+		struct port_match dm = { 0 };
+		struct elem_ctx de = {
+			.m = &dm, .protos = L4_TCP | L4_UDP,
+			.component = x->s->data_port_field,
+		};
+
+		map_data(x->p, t, n, &d);
+		if (d.n)
+			port_elem(c, d.t, d.n, &de);
+		for (uint32_t k = 0; k < dm.nlits; k++)
+			portset_add(x->p->rs, &x->s->data_ports, dm.lits[k].lo, dm.lits[k].hi);
+		free(d.t);
+	}
+}
+
+/* Elements "{ ... }" for set S; the '{' is next. */
+static void read_elements(struct parser *p, struct set *s)
+{
+	struct tokvec v = { 0 };
+	struct token t;
+	int depth = 0;
+	struct rule scratch = { 0 };
+	struct rulectx c = { .p = p, .r = &scratch };
+	struct set_elem_ctx x = { .s = s, .p = p };
+
+	/* Gather the braces' content (newlines are free inside). */
+	for (;;) {
+		next(p, &t);
+		if (t.type == T_EOF) {
+			perr(p, &t.loc, "unexpected end of file: '{' is not closed");
+			break;
+		}
+		if (t.type == T_NL)
+			continue;
+		vec_push(p, &v, &t);
+		if (tok_punct(&t, '{'))
+			depth++;
+		else if (tok_punct(&t, '}') && --depth == 0)
+			break;
+	}
+	if (v.n && (s->port_field >= 0 || s->data_port_field >= 0)) {
+		c.t = v.t;
+		c.n = v.n;
+		for_each_elem(&c, set_elem, &x);
+		portset_normalize(&s->ports);
+		portset_normalize(&s->data_ports);
+	}
+	free(v.t);
+}
+
+/*
+ * "type ipv4_addr . inet_service : verdict", "type inet_service:verdict",
+ * "typeof ip daddr . tcp dport : ip daddr": the key and data types, and
+ * which component of each is a port.
+ */
+static void read_set_key(struct parser *p, struct set *s, bool typeof_)
+{
+	struct tokvec v = { 0 }, parts = { 0 };
+	char text[2][512] = { "", "" };
+	int side = 0, *field[2] = { &s->port_field, &s->data_port_field };
+	size_t comp = 0;
+
+	collect(p, &v);
+	/* Split "inet_service:verdict" into three parts. */
+	for (size_t k = 0; k < v.n; k++) {
+		struct token t = v.t[k];
+		const char *colon = t.type == T_WORD && t.len > 1 ?
+				    memchr(t.s, ':', t.len) : NULL;
+
+		if (!colon) {
+			vec_push(p, &parts, &t);
+			continue;
+		}
+		if (colon > t.s) {
+			struct token l = t;
+
+			l.len = (uint32_t)(colon - t.s);
+			vec_push(p, &parts, &l);
+		}
+		{
+			struct token c = t;
+
+			c.s = colon;
+			c.len = 1;
+			vec_push(p, &parts, &c);
+		}
+		if (colon + 1 < t.s + t.len) {
+			struct token r = t;
+
+			r.s = colon + 1;
+			r.len = (uint32_t)(t.s + t.len - colon - 1);
+			vec_push(p, &parts, &r);
+		}
+	}
+	for (size_t k = 0; k < parts.n; k++) {
+		const struct token *t = &parts.t[k];
+		struct selector sel;
+		size_t len = strlen(text[side]);
+
+		if (tok_is(t, ":") && side == 0) {
+			side = 1;
+			comp = 0;
+			continue;
+		}
+		snprintf(text[side] + len, sizeof(text[side]) - len, "%s%.*s",
+			 len ? " " : "", (int)t->len, t->s);
+		if (tok_is(t, ".")) {
+			comp++;
+		} else if (*field[side] < 0 &&
+			   (typeof_ ? selector_at(parts.t, parts.n, k, &sel) :
+				      tok_is(t, "inet_service"))) {
+			*field[side] = (int)comp;
+		}
+	}
+	s->key = arena_strdup(&p->rs->arena, text[0]);
+	if (side)
+		s->data = arena_strdup(&p->rs->arena, text[1]);
+	free(v.t);
+	free(parts.t);
+}
+
+static void read_set_flags(struct parser *p, struct set *s)
+{
+	struct tokvec v = { 0 };
+
+	collect(p, &v);
+	for (size_t k = 0; k < v.n; k++) {
+		if (tok_is(&v.t[k], "interval"))
+			s->flags |= SET_F_INTERVAL;
+		else if (tok_is(&v.t[k], "constant"))
+			s->flags |= SET_F_CONSTANT;
+		else if (tok_is(&v.t[k], "timeout"))
+			s->flags |= SET_F_TIMEOUT;
+		else if (tok_is(&v.t[k], "dynamic"))
+			s->flags |= SET_F_DYNAMIC;
+	}
+	free(v.t);
+}
+
+static bool expect_open(struct parser *p)
+{
+	struct token t;
+	char b[256];
+
+	next(p, &t);
+	if (tok_punct(&t, '{'))
+		return true;
+	perr(p, &t.loc, "expected '{', found %s", tok_text(&t, b, sizeof(b)));
+	if (t.type != T_NL && t.type != T_EOF)
+		recover(p);
+	return false;
+}
+
+static void skip_block(struct parser *p)
+{
+	struct token t;
+	int depth = 1;
+
+	while (depth && !p->stop) {
+		next(p, &t);
+		if (t.type == T_EOF) {
+			perr(p, &t.loc, "unexpected end of file: '{' is not closed");
+			return;
+		}
+		if (tok_punct(&t, '{'))
+			depth++;
+		else if (tok_punct(&t, '}'))
+			depth--;
+	}
+}
+
+static void do_include(struct parser *p, const struct token *kw);
+
+/* The body of "set NAME { ... }" or "map NAME { ... }"; '{' was read. */
+static void set_block(struct parser *p, struct set *s)
+{
+	struct token t;
+
+	while (!p->stop) {
+		next(p, &t);
+		if (t.type == T_EOF) {
+			perr(p, &t.loc, "unexpected end of file in set '%s': '}' is missing",
+			     s->name);
+			return;
+		}
+		if (tok_punct(&t, '}'))
+			return;
+		if (t.type == T_NL || tok_punct(&t, ';'))
+			continue;
+		if (tok_is(&t, "type")) {
+			read_set_key(p, s, false);
+		} else if (tok_is(&t, "typeof")) {
+			read_set_key(p, s, true);
+		} else if (tok_is(&t, "flags")) {
+			read_set_flags(p, s);
+		} else if (tok_is(&t, "elements")) {
+			struct token eq;
+
+			next(p, &eq);
+			if (!tok_punct(&eq, '=')) {
+				perr(p, &eq.loc, "expected '=' after 'elements'");
+				recover(p);
+				continue;
+			}
+			if (!tok_punct(peek(p), '{')) {
+				perr(p, &peek(p)->loc, "expected '{' after 'elements ='");
+				recover(p);
+				continue;
+			}
+			read_elements(p, s);
+		} else if (tok_is(&t, "include")) {
+			do_include(p, &t);
+		} else if (tok_is(&t, "timeout") || tok_is(&t, "gc-interval") ||
+			   tok_is(&t, "size") || tok_is(&t, "policy") ||
+			   tok_is(&t, "counter") || tok_is(&t, "auto-merge") ||
+			   tok_is(&t, "comment") || tok_is(&t, "elements")) {
+			recover(p);
+		} else {
+			char b[256];
+
+			perr(p, &t.loc, "unexpected %s in set '%s'",
+			     tok_text(&t, b, sizeof(b)), s->name);
+			recover(p);
+		}
+	}
+}
+
+/* --- chains ---------------------------------------------------------------- */
+
+static int32_t priority_value(const struct token *t, size_t n)
+{
+	static const struct { const char *w; int v; } names[] = {
+		{ "raw", -300 }, { "mangle", -150 }, { "dstnat", -100 },
+		{ "filter", 0 }, { "security", 50 }, { "srcnat", 100 },
+		{ "out", 100 },
+	};
+	long v = 0;
+	size_t k = 0;
+
+	if (!n)
+		return 0;
+	for (size_t j = 0; j < sizeof(names) / sizeof(*names); j++)
+		if (tok_is(&t[0], names[j].w)) {
+			v = names[j].v;
+			k = 1;
+		}
+	if (!k) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(t[0].len < 31 ? t[0].len : 31),
+			 t[0].s);
+		v = strtol(buf, NULL, 10);
+		k = 1;
+	}
+	if (k + 1 < n && (tok_is(&t[k], "+") || tok_is(&t[k], "-"))) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(t[k + 1].len < 31 ? t[k + 1].len : 31),
+			 t[k + 1].s);
+		v += (tok_is(&t[k], "-") ? -1 : 1) * strtol(buf, NULL, 10);
+	} else if (k < n && t[k].type == T_WORD && (t[k].s[0] == '+' || t[k].s[0] == '-')) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)(t[k].len < 31 ? t[k].len : 31), t[k].s);
+		v += strtol(buf, NULL, 10);
+	}
+	return (int32_t)v;
+}
+
+static void chain_type(struct parser *p, struct chain *c, const struct token *t,
+		       size_t n)
+{
+	static const char *const hooks[] = {
+		"", "prerouting", "input", "forward", "output", "postrouting",
+		"ingress", "egress",
+	};
+
+	if (n)
+		c->type = tok_dup(p, &t[0]);
+	/* A base chain's policy is accept unless it says otherwise. */
+	if (c->policy == VERDICT_NONE)
+		c->policy = VERDICT_ACCEPT;
+	for (size_t k = 1; k < n; k++) {
+		if (tok_is(&t[k], "hook") && k + 1 < n) {
+			for (int h = 1; h <= HOOK_EGRESS; h++)
+				if (tok_is(&t[k + 1], hooks[h]))
+					c->hook = (uint8_t)h;
+			if (!c->hook)
+				perr(p, &t[k + 1].loc, "unknown hook '%.*s'",
+				     (int)t[k + 1].len, t[k + 1].s);
+			k++;
+		} else if (tok_is(&t[k], "priority") && k + 1 < n) {
+			c->priority = priority_value(&t[k + 1], n - k - 1);
+			break;
+		}
+	}
+}
+
+static void chain_block(struct parser *p, struct chain *c)
+{
+	struct tokvec v = { 0 };
+	struct token t;
+
+	while (!p->stop) {
+		const struct token *pk = peek(p);
+
+		if (pk->type == T_EOF) {
+			perr(p, &pk->loc, "unexpected end of file in chain '%s': '}' is missing",
+			     c->name);
+			break;
+		}
+		if (tok_punct(pk, '}')) {
+			next(p, &t);
+			break;
+		}
+		if (pk->type == T_NL || tok_punct(pk, ';')) {
+			next(p, &t);
+			continue;
+		}
+		if (tok_is(pk, "include")) {
+			next(p, &t);
+			do_include(p, &t);
+			continue;
+		}
+		if (tok_is(pk, "type") || tok_is(pk, "policy") || tok_is(pk, "devices") ||
+		    tok_is(pk, "device") || (tok_is(pk, "comment") && !c->nrules &&
+					     peek_at(p, 1)->type == T_STRING &&
+					     (peek_at(p, 2)->type == T_NL ||
+					      tok_punct(peek_at(p, 2), ';')))) {
+			next(p, &t);
+			collect(p, &v);
+			if (tok_is(&t, "type"))
+				chain_type(p, c, v.t, v.n);
+			else if (tok_is(&t, "policy") && v.n)
+				c->policy = tok_is(&v.t[0], "accept") ? VERDICT_ACCEPT :
+					    tok_is(&v.t[0], "drop") ? VERDICT_DROP : VERDICT_NONE;
+			continue;
+		}
+		collect(p, &v);
+		if (v.n) {
+			struct rule *r = chain_add_rule(p->rs, c, -1);
+
+			read_rule(p, r, v.t, v.n);
+		}
+	}
+	free(v.t);
+}
+
+/* --- tables and commands -------------------------------------------------- */
+
+/* An optional family word, then a name: "inet filter", "filter". */
+static int read_family(struct parser *p, enum family *ret)
+{
+	const struct token *t = peek(p);
+	char w[16];
+	int f;
+
+	*ret = FAM_IP;
+	if (t->type != T_WORD || t->len >= sizeof(w))
+		return 0;
+	memcpy(w, t->s, t->len);
+	w[t->len] = '\0';
+	f = family_from_name(w);
+	if (f < 0)
+		return 0;
+	/* "table inet" names a table "inet" of family ip. */
+	if (peek_at(p, 1)->type != T_WORD && peek_at(p, 1)->type != T_STRING)
+		return 0;
+	*ret = (enum family)f;
+	{
+		struct token skip;
+
+		next(p, &skip);
+	}
+	return 1;
+}
+
+static bool read_name(struct parser *p, struct token *ret, const char *what)
+{
+	char b[256];
+
+	next(p, ret);
+	if (ret->type == T_WORD || ret->type == T_STRING)
+		return true;
+	perr(p, &ret->loc, "expected a %s name, found %s", what, tok_text(ret, b, sizeof(b)));
+	if (ret->type != T_NL && ret->type != T_EOF)
+		recover(p);
+	return false;
+}
+
+static void table_block(struct parser *p, struct table *tb)
+{
+	struct token t, name;
+
+	while (!p->stop) {
+		next(p, &t);
+		if (t.type == T_EOF) {
+			perr(p, &t.loc, "unexpected end of file in table '%s': '}' is missing",
+			     tb->name);
+			return;
+		}
+		if (tok_punct(&t, '}'))
+			return;
+		if (t.type == T_NL || tok_punct(&t, ';'))
+			continue;
+		if (tok_is(&t, "chain")) {
+			struct chain *c;
+
+			if (!read_name(p, &name, "chain"))
+				continue;
+			c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len),
+					true);
+			if (!c->loc.line)
+				c->loc = name.loc;
+			if (expect_open(p))
+				chain_block(p, c);
+		} else if (tok_is(&t, "set") || tok_is(&t, "map")) {
+			struct set *s;
+
+			if (!read_name(p, &name, "set"))
+				continue;
+			s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len),
+				      true);
+			s->is_map = tok_is(&t, "map");
+			if (!s->loc.line)
+				s->loc = name.loc;
+			if (expect_open(p))
+				set_block(p, s);
+		} else if (tok_is(&t, "flowtable") || tok_is(&t, "counter") ||
+			   tok_is(&t, "quota") || tok_is(&t, "ct") || tok_is(&t, "limit") ||
+			   tok_is(&t, "secmark") || tok_is(&t, "synproxy") ||
+			   tok_is(&t, "tunnel")) {
+			/* objects without ports: their block is skipped */
+			struct token q;
+
+			do {
+				next(p, &q);
+			} while (q.type == T_WORD || q.type == T_STRING);
+			if (tok_punct(&q, '{'))
+				skip_block(p);
+		} else if (tok_is(&t, "flags") || tok_is(&t, "comment")) {
+			recover(p);
+		} else if (tok_is(&t, "include")) {
+			do_include(p, &t);
+		} else {
+			char b[256];
+
+			perr(p, &t.loc, "unexpected %s in table '%s'", tok_text(&t, b, sizeof(b)),
+			     tb->name);
+			recover(p);
+		}
+	}
+}
+
+static struct table *cmd_table_ref(struct parser *p, bool create, struct token *ret_name)
+{
+	enum family f;
+	struct token name;
+	struct table *t;
+
+	read_family(p, &f);
+	if (!read_name(p, &name, "table"))
+		return NULL;
+	if (ret_name)
+		*ret_name = name;
+	t = ruleset_table(p->rs, f, arena_strndup(&p->rs->arena, name.s, name.len), create);
+	if (t && !t->loc.line)
+		t->loc = name.loc;
+	if (!t)
+		perr(p, &name.loc, "table '%.*s' (%s) does not exist", (int)name.len, name.s,
+		     family_name(f));
+	return t;
+}
+
+static void end_statement(struct parser *p)
+{
+	const struct token *t = peek(p);
+	char b[256];
+
+	if (t->type == T_NL || t->type == T_EOF) {
+		struct token skip;
+
+		if (t->type == T_NL)
+			next(p, &skip);
+		return;
+	}
+	if (tok_punct(t, ';')) {
+		struct token skip;
+
+		next(p, &skip);
+		return;
+	}
+	perr(p, &t->loc, "unexpected %s at the end of a statement", tok_text(t, b, sizeof(b)));
+	recover(p);
+}
+
+/* add|create|insert|delete ... OBJECT */
+static void cmd_object(struct parser *p, const struct token *verb, const struct token *obj)
+{
+	bool add = !verb || tok_is(verb, "add") || tok_is(verb, "create");
+	bool del = verb && (tok_is(verb, "delete") || tok_is(verb, "destroy"));
+	bool insert = verb && tok_is(verb, "insert");
+	struct token name;
+	struct table *tb;
+	char b[256];
+
+	if (tok_is(obj, "table")) {
+		struct token tn;
+
+		tb = cmd_table_ref(p, !del, &tn);
+		if (!tb) {
+			recover(p);
+			return;
+		}
+		if (del) {
+			ruleset_delete_table(p->rs, tb);
+		} else if (tok_punct(peek(p), '{')) {
+			struct token open;
+
+			next(p, &open);
+			table_block(p, tb);
+		}
+		end_statement(p);
+		return;
+	}
+	if (tok_is(obj, "chain")) {
+		struct chain *c;
+
+		tb = cmd_table_ref(p, false, NULL);
+		if (!tb || !read_name(p, &name, "chain")) {
+			recover(p);
+			return;
+		}
+		c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), !del);
+		if (!c) {
+			perr(p, &name.loc, "chain '%.*s' does not exist", (int)name.len, name.s);
+			recover(p);
+			return;
+		}
+		if (del) {
+			table_delete_chain(tb, c);
+		} else {
+			if (!c->loc.line)
+				c->loc = name.loc;
+			if (tok_punct(peek(p), '{')) {
+				struct token open;
+
+				next(p, &open);
+				chain_block(p, c);
+			}
+		}
+		end_statement(p);
+		return;
+	}
+	if (tok_is(obj, "set") || tok_is(obj, "map")) {
+		struct set *s;
+
+		tb = cmd_table_ref(p, false, NULL);
+		if (!tb || !read_name(p, &name, "set")) {
+			recover(p);
+			return;
+		}
+		s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), !del);
+		if (!s) {
+			perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
+			recover(p);
+			return;
+		}
+		if (del) {
+			table_delete_set(tb, s);
+		} else {
+			s->is_map = tok_is(obj, "map");
+			if (!s->loc.line)
+				s->loc = name.loc;
+			if (expect_open(p))
+				set_block(p, s);
+		}
+		end_statement(p);
+		return;
+	}
+	if (tok_is(obj, "element")) {
+		struct set *s;
+
+		tb = cmd_table_ref(p, false, NULL);
+		if (!tb || !read_name(p, &name, "set")) {
+			recover(p);
+			return;
+		}
+		s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), false);
+		if (!s) {
+			perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
+			recover(p);
+			return;
+		}
+		if (!tok_punct(peek(p), '{')) {
+			perr(p, &peek(p)->loc, "expected '{' with the elements");
+			recover(p);
+			return;
+		}
+		if (del) {
+			/* Removing elements needs the set's values: note it. */
+			pnote(p, &name.loc, "'delete element' is not applied: the set keeps every element");
+			recover(p);
+			return;
+		}
+		read_elements(p, s);
+		end_statement(p);
+		return;
+	}
+	if (tok_is(obj, "rule")) {
+		struct chain *c;
+		struct tokvec v = { 0 };
+		long pos = insert ? 0 : -1;
+
+		tb = cmd_table_ref(p, false, NULL);
+		if (!tb || !read_name(p, &name, "chain")) {
+			recover(p);
+			return;
+		}
+		c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), false);
+		if (!c) {
+			perr(p, &name.loc, "chain '%.*s' does not exist in table '%s'",
+			     (int)name.len, name.s, tb->name);
+			recover(p);
+			return;
+		}
+		if (del) {
+			pnote(p, &name.loc, "'delete rule' by handle is not applied: handles are known only to the kernel");
+			recover(p);
+			return;
+		}
+		if (tok_is(peek(p), "index") || tok_is(peek(p), "position") ||
+		    tok_is(peek(p), "handle")) {
+			struct token kw, num;
+			unsigned long n = 0;
+
+			next(p, &kw);
+			next(p, &num);
+			if (num.type != T_WORD || !parse_uint(num.s, num.len, &n)) {
+				perr(p, &num.loc, "expected a number after '%.*s'",
+				     (int)kw.len, kw.s);
+				recover(p);
+				return;
+			}
+			if (tok_is(&kw, "index")) {
+				pos = insert ? (long)n : (long)n + 1;
+			} else {
+				pnote(p, &kw.loc, "rule %s %lu is a kernel handle; the rule is %s",
+				      insert ? "inserted before" : "added after", n,
+				      insert ? "put first" : "put last");
+			}
+		}
+		collect(p, &v);
+		if (v.n) {
+			struct rule *r = chain_add_rule(p->rs, c, pos);
+
+			read_rule(p, r, v.t, v.n);
+		} else {
+			perr(p, &name.loc, "a rule needs at least one statement");
+		}
+		free(v.t);
+		return;
+	}
+	if (tok_is(obj, "flowtable") || tok_is(obj, "counter") || tok_is(obj, "quota") ||
+	    tok_is(obj, "ct") || tok_is(obj, "limit") || tok_is(obj, "secmark") ||
+	    tok_is(obj, "synproxy")) {
+		struct tokvec v = { 0 };
+
+		collect(p, &v);
+		free(v.t);
+		return;
+	}
+	(void)add;
+	perr(p, &obj->loc, "unknown object %s", tok_text(obj, b, sizeof(b)));
+	recover(p);
+}
+
+static void cmd_flush(struct parser *p, const struct token *kw)
+{
+	struct token obj, name;
+	struct table *tb;
+
+	next(p, &obj);
+	if (tok_is(&obj, "ruleset")) {
+		/* Tables may come back later in the file: unlink them all. */
+		p->rs->ntables = 0;
+		end_statement(p);
+		return;
+	}
+	if (tok_is(&obj, "table")) {
+		tb = cmd_table_ref(p, false, NULL);
+		if (tb)
+			for (uint32_t i = 0; i < tb->nchains; i++)
+				chain_flush(tb->chains[i]);
+		end_statement(p);
+		return;
+	}
+	if (tok_is(&obj, "chain") || tok_is(&obj, "set") || tok_is(&obj, "map")) {
+		tb = cmd_table_ref(p, false, NULL);
+		if (!tb || !read_name(p, &name, tok_is(&obj, "chain") ? "chain" : "set")) {
+			recover(p);
+			return;
+		}
+		if (tok_is(&obj, "chain")) {
+			struct chain *c = table_chain(p->rs, tb,
+				arena_strndup(&p->rs->arena, name.s, name.len), false);
+
+			if (c)
+				chain_flush(c);
+			else
+				perr(p, &name.loc, "chain '%.*s' does not exist", (int)name.len, name.s);
+		} else {
+			struct set *s = table_set(p->rs, tb,
+				arena_strndup(&p->rs->arena, name.s, name.len), false);
+
+			if (s) {
+				s->ports.n = 0;
+				s->nlits = 0;
+			} else {
+				perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
+			}
+		}
+		end_statement(p);
+		return;
+	}
+	perr(p, &kw->loc, "'flush' needs ruleset, table, chain, set or map");
+	recover(p);
+}
+
+/* define NAME = VALUE: the value's tokens, up to the end of the statement. */
+static void cmd_define(struct parser *p, const struct token *kw)
+{
+	struct token name, eq;
+	struct tokvec v = { 0 };
+	struct define *d;
+	bool redefine = tok_is(kw, "redefine"), undefine = tok_is(kw, "undefine");
+
+	next(p, &name);
+	if (name.type != T_WORD) {
+		perr(p, &name.loc, "expected a variable name after '%.*s'", (int)kw->len, kw->s);
+		recover(p);
+		return;
+	}
+	d = find_define(p, name.s, name.len);
+	if (undefine) {
+		if (!d)
+			perr(p, &name.loc, "undefined variable '%.*s'", (int)name.len, name.s);
+		else
+			d->name[0] = '\0';	/* can no longer be found */
+		end_statement(p);
+		return;
+	}
+	next(p, &eq);
+	if (!tok_punct(&eq, '=')) {
+		perr(p, &eq.loc, "expected '=' after 'define %.*s'", (int)name.len, name.s);
+		recover(p);
+		return;
+	}
+	collect(p, &v);
+	if (!v.n) {
+		perr(p, &eq.loc, "'%.*s' has no value", (int)name.len, name.s);
+		free(v.t);
+		return;
+	}
+	if (d && !redefine)
+		pnote(p, &name.loc, "'%.*s' is defined again; the new value holds from here",
+		      (int)name.len, name.s);
+	d = arena_alloc(&p->rs->arena, sizeof(*d));
+	d->name = arena_strndup(&p->rs->arena, name.s, name.len);
+	d->toks = arena_alloc(&p->rs->arena, v.n * sizeof(*d->toks));
+	memcpy(d->toks, v.t, v.n * sizeof(*d->toks));
+	d->n = v.n;
+	d->next = p->defs;
+	p->defs = d;
+	free(v.t);
+}
+
+static int read_file(const char *path, char **ret_text, size_t *ret_len)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0, cap;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EIO;
+	}
+	if (st.st_size > (off_t)MAX_FILE_SIZE) {
+		close(fd);
+		return -EFBIG;
+	}
+	cap = (size_t)st.st_size + 2;
+	buf = malloc(cap);
+	if (!buf)
+		oom();
+	for (;;) {
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return -EIO;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len + 1 == cap) {
+			if (cap > MAX_FILE_SIZE) {
+				free(buf);
+				close(fd);
+				return -EFBIG;
+			}
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				oom();
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	*ret_text = buf;
+	*ret_len = len;
+	return 0;
+}
+
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static void include_one(struct parser *p, const struct token *from, const char *path)
+{
+	char *text = NULL, real[PATH_MAX];
+	size_t len = 0;
+	int r = read_file(path, &text, &len);
+	uint32_t idx;
+
+	if (r < 0) {
+		perr(p, &from->loc, "cannot read included file '%s': %s", path, strerror(-r));
+		return;
+	}
+	if (!realpath(path, real))
+		snprintf(real, sizeof(real), "%s", path);
+	idx = ruleset_add_file(p->rs, path, text, len);
+	if (!lexer_push_file(p->lx, idx, real))
+		perr(p, &from->loc, "include of '%s' %s", path,
+		     lexer_depth(p->lx) >= 30 ? "nests too deeply" : "is a cycle");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * include "FILE": globs allowed.  A relative name is looked up beside the
+ * including file, then in each -I directory (nft itself searches only its
+ * include path, /etc by default, which is where nftables.conf lives).
+ */
+static void do_include(struct parser *p, const struct token *kw)
+{
+	struct token arg;
+	char name[PATH_MAX], dir[PATH_MAX], try[2 * PATH_MAX + 2];
+	uint32_t curf = lexer_current_file(p->lx);
+	const char *cur = curf ? p->rs->files[curf].name : NULL;
+	glob_t g;
+	bool found = false;
+
+	next(p, &arg);
+	if (arg.type != T_STRING) {
+		perr(p, &arg.loc, "'include' needs a quoted file name");
+		recover(p);
+		return;
+	}
+	end_statement(p);
+	snprintf(name, sizeof(name), "%.*s", (int)arg.len, arg.s);
+	if (!*name) {
+		perr(p, &arg.loc, "'include' needs a file name");
+		return;
+	}
+	/* Candidates: absolute; beside the including file; each -I dir. */
+	for (int pass = 0; pass < 2 + 64 && !found; pass++) {
+		if (name[0] == '/') {
+			if (pass)
+				break;
+			snprintf(try, sizeof(try), "%s", name);
+		} else if (pass == 0) {
+			const char *slash;
+
+			if (!cur)
+				continue;
+			slash = strrchr(cur, '/');
+			snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - cur) : 1,
+				 slash ? cur : ".");
+			snprintf(try, sizeof(try), "%s/%s", dir, name);
+		} else {
+			const char *d = p->opts && p->opts->include_dirs ?
+					p->opts->include_dirs[pass - 1] : NULL;
+
+			if (!d)
+				break;
+			snprintf(try, sizeof(try), "%s/%s", d, name);
+		}
+		if (has_glob(try)) {
+			int r = glob(try, GLOB_NOSORT, NULL, &g);
+
+			if (r == 0) {
+				char **v = g.gl_pathv;
+
+				qsort(v, g.gl_pathc, sizeof(*v), cmp_str);
+				/* Pushed last first, so that they are read in order. */
+				for (size_t k = g.gl_pathc; k-- > 0; )
+					include_one(p, &arg, v[k]);
+				found = true;
+			}
+			globfree(&g);
+			if (name[0] == '/')
+				found = true;	/* a glob matching nothing is fine */
+		} else if (access(try, F_OK) == 0) {
+			include_one(p, &arg, try);
+			found = true;
+		}
+	}
+	if (!found && !has_glob(name))
+		perr(p, &arg.loc, "cannot find included file '%s'", name);
+	(void)kw;
+}
+
+static void statement(struct parser *p)
+{
+	struct token t, obj;
+	char b[256];
+
+	next(p, &t);
+	if (t.type == T_EOF)
+		return;
+	if (t.type == T_NL || tok_punct(&t, ';'))
+		return;
+	if (t.type != T_WORD) {
+		perr(p, &t.loc, "unexpected %s", tok_text(&t, b, sizeof(b)));
+		if (!tok_punct(&t, '}'))
+			recover(p);
+		return;
+	}
+	if (tok_is(&t, "include")) {
+		do_include(p, &t);
+	} else if (tok_is(&t, "define") || tok_is(&t, "redefine") ||
+		   tok_is(&t, "undefine")) {
+		cmd_define(p, &t);
+	} else if (tok_is(&t, "flush")) {
+		cmd_flush(p, &t);
+	} else if (tok_is(&t, "add") || tok_is(&t, "create") || tok_is(&t, "insert") ||
+		   tok_is(&t, "delete") || tok_is(&t, "destroy")) {
+		next(p, &obj);
+		if (obj.type != T_WORD) {
+			perr(p, &obj.loc, "'%.*s' needs an object (table, chain, rule, ...)",
+			     (int)t.len, t.s);
+			if (obj.type != T_NL)
+				recover(p);
+			return;
+		}
+		if ((tok_is(&t, "insert")) && !tok_is(&obj, "rule")) {
+			perr(p, &obj.loc, "'insert' works on rules only");
+			recover(p);
+			return;
+		}
+		cmd_object(p, &t, &obj);
+	} else if (tok_is(&t, "table") || tok_is(&t, "chain") || tok_is(&t, "set") ||
+		   tok_is(&t, "map") || tok_is(&t, "rule") || tok_is(&t, "element")) {
+		cmd_object(p, NULL, &t);
+	} else if (tok_is(&t, "list") || tok_is(&t, "reset") || tok_is(&t, "monitor") ||
+		   tok_is(&t, "describe") || tok_is(&t, "export") || tok_is(&t, "import") ||
+		   tok_is(&t, "replace") || tok_is(&t, "rename")) {
+		pnote(p, &t.loc, "'%.*s' changes nothing a file defines; skipped",
+		      (int)t.len, t.s);
+		recover(p);
+	} else {
+		perr(p, &t.loc, "unexpected %s: expected a command such as table, add or include",
+		     tok_text(&t, b, sizeof(b)));
+		recover(p);
+	}
+}
+
+int nft_text_read(struct ruleset *rs, const char *name, char *text,
+		  size_t len, const struct registry *reg,
+		  const struct nft_options *opts)
+{
+	struct parser p = {
+		.rs = rs, .reg = reg, .opts = opts,
+		.max_errors = opts && opts->max_errors ? opts->max_errors : DEFAULT_MAX_ERRORS,
+	};
+	char real[PATH_MAX];
+	uint32_t idx = ruleset_add_file(rs, name, text, len);
+
+	p.max_errors += rs->nerrors;	/* per file */
+	p.lx = lexer_new(rs);
+	lexer_push_file(p.lx, idx, realpath(name, real) ? real : name);
+	while (!p.stop) {
+		const struct token *t = peek(&p);
+
+		if (t->type == T_EOF)
+			break;
+		statement(&p);
+	}
+	lexer_free(p.lx);
+	return 0;
+}

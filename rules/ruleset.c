@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset.h"
+
+#define GROW(rs, arr, n, a) do {					\
+	if ((n) == (a)) {						\
+		uint32_t na_ = (a) ? (a) * 2 : 8;			\
+		(arr) = arena_grow(&(rs)->arena, (arr),			\
+				   (size_t)(a) * sizeof(*(arr)),	\
+				   (size_t)na_ * sizeof(*(arr)));	\
+		(a) = na_;						\
+	}								\
+} while (0)
+
+struct ruleset *ruleset_new(void)
+{
+	struct ruleset *rs = calloc(1, sizeof(*rs));
+
+	if (!rs)
+		oom();
+	arena_init(&rs->arena);
+	rs->diag_tail = &rs->diags;
+	/* files[0]: "no source", so that a zeroed loc points nowhere. */
+	ruleset_add_file(rs, "", NULL, 0);
+	return rs;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	for (uint32_t i = 0; i < rs->nfiles; i++)
+		free((char *)rs->files[i].text);
+	free(rs->files);
+	arena_release(&rs->arena);
+	free(rs);
+}
+
+uint32_t ruleset_add_file(struct ruleset *rs, const char *name, char *text,
+			  size_t len)
+{
+	if (rs->nfiles == rs->afiles) {
+		uint32_t na = rs->afiles ? rs->afiles * 2 : 8;
+		struct source_file *f = realloc(rs->files, na * sizeof(*f));
+
+		if (!f)
+			oom();
+		rs->files = f;
+		rs->afiles = na;
+	}
+	rs->files[rs->nfiles] = (struct source_file){
+		.name = arena_strdup(&rs->arena, name), .text = text, .len = len,
+	};
+	return rs->nfiles++;
+}
+
+void ruleset_diag(struct ruleset *rs, enum diag_level level,
+		  const struct loc *loc, const char *fmt, ...)
+{
+	struct diag *d = arena_alloc(&rs->arena, sizeof(*d));
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = arena_vprintf(&rs->arena, fmt, ap);
+	va_end(ap);
+	d->level = (uint8_t)level;
+	if (loc)
+		d->loc = *loc;
+	d->msg = msg;
+	*rs->diag_tail = d;
+	rs->diag_tail = &d->next;
+	if (level == DIAG_ERROR)
+		rs->nerrors++;
+	else if (level == DIAG_WARNING)
+		rs->nwarnings++;
+}
+
+struct table *ruleset_table(struct ruleset *rs, enum family family,
+			    const char *name, bool create)
+{
+	struct table *t;
+
+	for (uint32_t i = 0; i < rs->ntables; i++)
+		if (rs->tables[i]->family == family &&
+		    strcmp(rs->tables[i]->name, name) == 0)
+			return rs->tables[i];
+	if (!create)
+		return NULL;
+	t = arena_alloc(&rs->arena, sizeof(*t));
+	t->family = (uint8_t)family;
+	t->name = arena_strdup(&rs->arena, name);
+	GROW(rs, rs->tables, rs->ntables, rs->atables);
+	rs->tables[rs->ntables++] = t;
+	return t;
+}
+
+struct chain *table_chain(struct ruleset *rs, struct table *t,
+			  const char *name, bool create)
+{
+	struct chain *c;
+
+	for (uint32_t i = 0; i < t->nchains; i++)
+		if (strcmp(t->chains[i]->name, name) == 0)
+			return t->chains[i];
+	if (!create)
+		return NULL;
+	c = arena_alloc(&rs->arena, sizeof(*c));
+	c->table = t;
+	c->name = arena_strdup(&rs->arena, name);
+	GROW(rs, t->chains, t->nchains, t->achains);
+	t->chains[t->nchains++] = c;
+	return c;
+}
+
+struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
+		      bool create)
+{
+	struct set *s;
+
+	for (uint32_t i = 0; i < t->nsets; i++)
+		if (strcmp(t->sets[i]->name, name) == 0)
+			return t->sets[i];
+	if (!create)
+		return NULL;
+	s = arena_alloc(&rs->arena, sizeof(*s));
+	s->table = t;
+	s->name = arena_strdup(&rs->arena, name);
+	s->port_field = -1;
+	s->data_port_field = -1;
+	GROW(rs, t->sets, t->nsets, t->asets);
+	t->sets[t->nsets++] = s;
+	return s;
+}
+
+#define REMOVE(arr, n, item) do {					\
+	for (uint32_t i_ = 0; i_ < (n); i_++) {				\
+		if ((arr)[i_] == (item)) {				\
+			memmove(&(arr)[i_], &(arr)[i_ + 1],		\
+				((n) - i_ - 1) * sizeof(*(arr)));	\
+			(n)--;						\
+			break;						\
+		}							\
+	}								\
+} while (0)
+
+void ruleset_delete_table(struct ruleset *rs, struct table *t)
+{
+	REMOVE(rs->tables, rs->ntables, t);
+}
+
+void table_delete_chain(struct table *t, struct chain *c)
+{
+	REMOVE(t->chains, t->nchains, c);
+}
+
+void table_delete_set(struct table *t, struct set *s)
+{
+	REMOVE(t->sets, t->nsets, s);
+}
+
+struct rule *chain_add_rule(struct ruleset *rs, struct chain *c, long pos)
+{
+	struct rule *r = arena_alloc(&rs->arena, sizeof(*r));
+
+	r->chain = c;
+	GROW(rs, c->rules, c->nrules, c->arules);
+	if (pos < 0 || (unsigned long)pos >= c->nrules) {
+		c->rules[c->nrules++] = r;
+	} else {
+		memmove(&c->rules[pos + 1], &c->rules[pos],
+			(c->nrules - (size_t)pos) * sizeof(*c->rules));
+		c->rules[pos] = r;
+		c->nrules++;
+	}
+	return r;
+}
+
+void chain_flush(struct chain *c)
+{
+	c->nrules = 0;
+}
+
+struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
+{
+	struct port_match *m;
+
+	/* Rules rarely hold more than two port matches: grow one by one. */
+	r->matches = arena_grow(&rs->arena, r->matches,
+				r->nmatches * sizeof(*r->matches),
+				(r->nmatches + 1) * sizeof(*r->matches));
+	m = &r->matches[r->nmatches++];
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
+		     const struct loc *loc)
+{
+	r->opaque = arena_grow(&rs->arena, r->opaque,
+			       r->nopaque * sizeof(*r->opaque),
+			       (r->nopaque + 1) * sizeof(*r->opaque));
+	r->opaque[r->nopaque].text = arena_strdup(&rs->arena, text);
+	if (loc)
+		r->opaque[r->nopaque].loc = *loc;
+	r->nopaque++;
+}
+
+void lits_add(struct ruleset *rs, struct port_lit **lits, uint32_t *n,
+	      uint32_t *a, const struct port_lit *lit)
+{
+	GROW(rs, *lits, *n, *a);
+	(*lits)[(*n)++] = *lit;
+}
+
+void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
+		 uint16_t hi)
+{
+	GROW(rs, ps->r, ps->n, ps->a);
+	ps->r[ps->n++] = (struct portrange){ lo, hi };
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct portrange *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+void portset_normalize(struct portset *ps)
+{
+	uint32_t o = 0;
+
+	if (ps->n < 2)
+		return;
+	qsort(ps->r, ps->n, sizeof(*ps->r), cmp_range);
+	for (uint32_t i = 1; i < ps->n; i++) {
+		struct portrange *last = &ps->r[o];
+
+		if ((uint32_t)ps->r[i].lo <= (uint32_t)last->hi + 1) {
+			if (ps->r[i].hi > last->hi)
+				last->hi = ps->r[i].hi;
+		} else {
+			ps->r[++o] = ps->r[i];
+		}
+	}
+	ps->n = o + 1;
+}
+
+bool portset_contains(const struct portset *ps, uint16_t port)
+{
+	uint32_t lo = 0, hi = ps->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (port < ps->r[mid].lo)
+			hi = mid;
+		else if (port > ps->r[mid].hi)
+			lo = mid + 1;
+		else
+			return true;
+	}
+	return false;
+}
+
+static void resolve_nat(struct ruleset *rs, struct table *t, struct nat_target *n)
+{
+	struct set *s = table_set(rs, t, n->map, false);
+
+	if (!s) {
+		ruleset_diag(rs, DIAG_ERROR, &n->loc, "map '%s' does not exist in table %s %s",
+			     n->map, family_name(t->family), t->name);
+		return;
+	}
+	for (uint32_t k = 0; k < s->data_ports.n; k++)
+		portset_add(rs, &n->ports, s->data_ports.r[k].lo, s->data_ports.r[k].hi);
+	portset_normalize(&n->ports);
+}
+
+void ruleset_resolve_sets(struct ruleset *rs)
+{
+	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
+		struct table *t = rs->tables[ti];
+
+		for (uint32_t ci = 0; ci < t->nchains; ci++) {
+			struct chain *c = t->chains[ci];
+
+			for (uint32_t ri = 0; ri < c->nrules; ri++) {
+				struct rule *r = c->rules[ri];
+
+				if (r->nat && r->nat->map && !r->nat->ports.n)
+					resolve_nat(rs, t, r->nat);
+				if (r->snat && r->snat->map && !r->snat->ports.n)
+					resolve_nat(rs, t, r->snat);
+				for (uint32_t mi = 0; mi < r->nmatches; mi++) {
+					struct port_match *m = &r->matches[mi];
+					struct set *s;
+
+					if (!m->set || m->ports.n)
+						continue;
+					s = table_set(rs, t, m->set, false);
+					if (!s) {
+						ruleset_diag(rs, DIAG_ERROR, &m->loc,
+							     "set '%s' does not exist in table %s %s",
+							     m->set, family_name(t->family), t->name);
+						continue;
+					}
+					for (uint32_t k = 0; k < s->ports.n; k++)
+						portset_add(rs, &m->ports, s->ports.r[k].lo,
+							    s->ports.r[k].hi);
+					portset_normalize(&m->ports);
+				}
+			}
+		}
+	}
+}
+
+static const char *const family_names[] = {
+	"ip", "ip6", "inet", "arp", "bridge", "netdev",
+};
+
+const char *family_name(enum family f)
+{
+	return f <= FAM_NETDEV ? family_names[f] : "?";
+}
+
+int family_from_name(const char *s)
+{
+	for (int i = 0; i <= FAM_NETDEV; i++)
+		if (strcmp(s, family_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *hook_name(enum hook h)
+{
+	static const char *const names[] = {
+		"", "prerouting", "input", "forward", "output", "postrouting",
+		"ingress", "egress",
+	};
+
+	return h <= HOOK_EGRESS ? names[h] : "?";
+}
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[] = {
+		"none", "accept", "drop", "reject", "jump", "goto", "return",
+		"continue", "queue", "vmap",
+	};
+
+	return v <= VERDICT_MAP ? names[v] : "?";
+}
+
+const char *l4_name(unsigned bit)
+{
+	switch (bit) {
+	case L4_TCP: return "tcp";
+	case L4_UDP: return "udp";
+	case L4_SCTP: return "sctp";
+	case L4_DCCP: return "dccp";
+	case L4_UDPLITE: return "udplite";
+	case L4_ANY: return "any";
+	}
+	return "?";
+}

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The ruleset model: one shape for every reader (nft text, nft JSON,
+ * iptables, the kernel).  A check never knows which reader made a rule.
+ *
+ * Ownership: a struct ruleset owns an arena holding every node and string
+ * below it, and the text of every source file it read; ruleset_free()
+ * releases all of it.  Pointers between nodes never leave the ruleset.
+ */
+#ifndef PORTOLAN_RULESET_H
+#define PORTOLAN_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* A span in a source file: line and columns are 1-based, col_end inclusive. */
+struct loc {
+	uint32_t file;		/* index into ruleset->files; 0: no source */
+	uint32_t line;
+	uint32_t col, col_end;
+};
+
+struct source_file {
+	const char *name;	/* as given or found ("rules/x.nft") */
+	const char *text;	/* NUL-terminated */
+	size_t len;
+};
+
+enum diag_level {
+	DIAG_NOTE,
+	DIAG_WARNING,
+	DIAG_ERROR,
+};
+
+struct diag {
+	uint8_t level;		/* enum diag_level */
+	struct loc loc;
+	const char *msg;
+	struct diag *next;
+};
+
+enum family {
+	FAM_IP,
+	FAM_IP6,
+	FAM_INET,
+	FAM_ARP,
+	FAM_BRIDGE,
+	FAM_NETDEV,
+};
+
+/* Transport protocols a port match applies to (bits). */
+enum l4 {
+	L4_TCP		= 1u << 0,
+	L4_UDP		= 1u << 1,
+	L4_SCTP		= 1u << 2,
+	L4_DCCP		= 1u << 3,
+	L4_UDPLITE	= 1u << 4,
+	L4_ANY		= 1u << 7,	/* "th" with no protocol constraint */
+};
+
+enum port_field {
+	FIELD_DPORT,
+	FIELD_SPORT,
+	FIELD_PORT,		/* either direction (iptables multiport --ports) */
+};
+
+struct portrange {
+	uint16_t lo, hi;
+};
+
+/* Sorted, merged, non-overlapping intervals (after portset_normalize). */
+struct portset {
+	struct portrange *r;
+	uint32_t n, a;
+};
+
+/* How a port literal was written. */
+enum lit_kind {
+	LIT_NUMBER,
+	LIT_SERVICE,		/* a name the registry resolved */
+	LIT_SERVICE_DB,		/* a name only the system's services file knew */
+};
+
+/* One port value or range as written, where it was written. */
+struct port_lit {
+	uint16_t lo, hi;
+	uint8_t kind;		/* enum lit_kind */
+	const char *name;	/* the service name, for LIT_SERVICE* */
+	struct loc loc;
+};
+
+enum match_kind {
+	MATCH_VALUE,		/* tcp dport 22, { 22, 80 }, 1024-2048, < 1024 */
+	MATCH_SET,		/* tcp dport @web */
+	MATCH_VMAP,		/* tcp dport vmap { 22 : accept } */
+	MATCH_MAP,		/* ... tcp dport map { 80 : 8080 } (a lookup key) */
+	MATCH_CONCAT,		/* ip daddr . tcp dport { 10.0.0.1 . 22 } */
+};
+
+enum match_source {
+	SRC_PAYLOAD,		/* tcp dport, th dport, @th,16,16 */
+	SRC_CT,			/* ct original proto-dst */
+	SRC_MULTIPORT,		/* iptables -m multiport */
+};
+
+struct port_match {
+	uint8_t field;		/* enum port_field */
+	uint8_t kind;		/* enum match_kind */
+	uint8_t source;		/* enum match_source */
+	uint8_t protos;		/* enum l4 bits */
+	bool negated;		/* != or ! */
+	struct portset ports;	/* what the match accepts, before negation */
+	struct port_lit *lits;	/* as written, in order */
+	uint32_t nlits;
+	const char *set;	/* MATCH_SET: the named set */
+	struct loc loc;		/* the whole match */
+};
+
+enum verdict {
+	VERDICT_NONE,
+	VERDICT_ACCEPT,
+	VERDICT_DROP,
+	VERDICT_REJECT,
+	VERDICT_JUMP,
+	VERDICT_GOTO,
+	VERDICT_RETURN,
+	VERDICT_CONTINUE,
+	VERDICT_QUEUE,
+	VERDICT_MAP,		/* decided by a verdict map */
+};
+
+/* A NAT, redirect or tproxy target port set, with its literals. */
+struct nat_target {
+	struct portset ports;
+	struct port_lit *lits;
+	uint32_t nlits;
+	const char *map;	/* ports from this named map's data ("map @fwd") */
+	struct loc loc;
+};
+
+/* An expression a reader did not understand, kept in place. */
+struct opaque {
+	const char *text;
+	struct loc loc;
+};
+
+/* ct state bits the rule requires (ct state established,related ...). */
+enum ct_state {
+	CT_NEW		= 1u << 0,
+	CT_ESTABLISHED	= 1u << 1,
+	CT_RELATED	= 1u << 2,
+	CT_INVALID	= 1u << 3,
+	CT_UNTRACKED	= 1u << 4,
+};
+
+struct chain;
+
+struct rule {
+	struct chain *chain;
+	uint32_t index;		/* position in the chain as nft lists it */
+	uint8_t verdict;	/* enum verdict */
+	uint8_t ct_states;	/* enum ct_state; 0: no ct state match */
+	bool ct_states_negated;
+	const char *target;	/* jump/goto chain */
+	struct port_match *matches;
+	uint32_t nmatches;
+	struct nat_target *nat;		/* dnat, redirect, tproxy; or NULL */
+	struct nat_target *snat;	/* snat, masquerade; or NULL */
+	struct opaque *opaque;
+	uint32_t nopaque;
+	const char *comment;
+	struct loc loc;		/* the whole rule */
+	uint64_t handle;	/* from the kernel or nft -a; 0 if unknown */
+};
+
+enum hook {
+	HOOK_NONE,		/* a regular chain */
+	HOOK_PREROUTING,
+	HOOK_INPUT,
+	HOOK_FORWARD,
+	HOOK_OUTPUT,
+	HOOK_POSTROUTING,
+	HOOK_INGRESS,
+	HOOK_EGRESS,
+};
+
+struct table;
+
+struct chain {
+	struct table *table;
+	const char *name;
+	const char *type;	/* filter, nat, route; NULL for regular chains */
+	uint8_t hook;		/* enum hook */
+	int32_t priority;
+	uint8_t policy;		/* VERDICT_ACCEPT, VERDICT_DROP or NONE */
+	struct rule **rules;	/* in listing order */
+	uint32_t nrules, arules;
+	struct loc loc;
+};
+
+/* Named sets and maps. */
+struct set {
+	struct table *table;
+	const char *name;
+	const char *key;	/* "inet_service", "ipv4_addr . inet_service" */
+	const char *data;	/* maps: "verdict", "ipv4_addr . inet_service" */
+	bool is_map;
+	uint32_t flags;		/* SET_F_* */
+	int port_field;		/* which component of key is a port; -1: none */
+	struct portset ports;	/* the port components of every element */
+	struct port_lit *lits;
+	uint32_t nlits, alits;
+	int data_port_field;	/* maps: the port component of the data; -1 */
+	struct portset data_ports;
+	struct loc loc;
+};
+
+#define SET_F_INTERVAL	(1u << 0)
+#define SET_F_CONSTANT	(1u << 1)
+#define SET_F_TIMEOUT	(1u << 2)
+#define SET_F_DYNAMIC	(1u << 3)
+
+struct table {
+	uint8_t family;		/* enum family */
+	const char *name;
+	struct chain **chains;
+	uint32_t nchains, achains;
+	struct set **sets;
+	uint32_t nsets, asets;
+	struct loc loc;
+};
+
+struct ruleset {
+	struct arena arena;
+	struct source_file *files;	/* files[0] is a placeholder */
+	uint32_t nfiles, afiles;
+	struct table **tables;
+	uint32_t ntables, atables;
+	struct diag *diags, **diag_tail;
+	uint32_t nerrors, nwarnings;
+};
+
+struct ruleset *ruleset_new(void);
+void ruleset_free(struct ruleset *rs);
+
+/* Adds a source file; takes ownership of TEXT (malloc'd).  Returns its index. */
+uint32_t ruleset_add_file(struct ruleset *rs, const char *name, char *text,
+			  size_t len);
+
+/* Records a diagnostic; MSG is formatted into the arena. */
+void ruleset_diag(struct ruleset *rs, enum diag_level level,
+		  const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+struct table *ruleset_table(struct ruleset *rs, enum family family,
+			    const char *name, bool create);
+struct chain *table_chain(struct ruleset *rs, struct table *t,
+			  const char *name, bool create);
+struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
+		      bool create);
+void ruleset_delete_table(struct ruleset *rs, struct table *t);
+void table_delete_chain(struct table *t, struct chain *c);
+void table_delete_set(struct table *t, struct set *s);
+
+/* Appends a new rule to C (or inserts it at POS; -1 appends). */
+struct rule *chain_add_rule(struct ruleset *rs, struct chain *c, long pos);
+void chain_flush(struct chain *c);
+
+/* The new match is zeroed; its literals are added with match_add_lit(). */
+struct port_match *rule_add_match(struct ruleset *rs, struct rule *r);
+/* Appends a literal to an array kept in the arena (*lits, *n, *a). */
+void lits_add(struct ruleset *rs, struct port_lit **lits, uint32_t *n,
+	      uint32_t *a, const struct port_lit *lit);
+void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
+		     const struct loc *loc);
+
+/*
+ * Gives each match on a named set or map ("tcp dport @web") the ports of
+ * that set's elements; a set that does not exist is an error at the match.
+ * Readers call it once everything is read (sets may come after rules).
+ */
+void ruleset_resolve_sets(struct ruleset *rs);
+
+/* Port sets: add ranges in any order, then normalize (sort and merge). */
+void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
+		 uint16_t hi);
+void portset_normalize(struct portset *ps);
+bool portset_contains(const struct portset *ps, uint16_t port);
+
+const char *family_name(enum family f);
+int family_from_name(const char *s);
+const char *hook_name(enum hook h);
+const char *verdict_name(enum verdict v);
+/* "tcp", "udp", ... for one L4 bit. */
+const char *l4_name(unsigned bit);
+
+#endif
