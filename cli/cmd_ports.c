@@ -29,12 +29,18 @@ static const char usage[] =
 
 struct ports {
 	const struct registry *reg;
+	uint32_t *recs;		/* room for every record, for range listings */
 	bool json;
 	enum input_format format;
 	struct nft_options nft;
 	json_t *rules, *diags;
 	int status;
 };
+
+static uint32_t *recs_buf(const struct ports *pt)
+{
+	return pt->recs;
+}
 
 static unsigned l4_to_reg(unsigned bit)
 {
@@ -76,12 +82,10 @@ static json_t *service_json(const struct ports *pt, const struct portrange *pr,
 	struct reg_range sum;
 	json_t *names = json_array(), *j;
 	size_t nnames = 0, more = 0;
-	uint32_t *recs = malloc((pt->reg->nrecords + 1) * sizeof(*recs));
+	uint32_t *recs = pt->recs;
 	size_t n;
 	int single_cls = -1;
 
-	if (!recs)
-		abort();
 	registry_range(pt->reg, pr->lo, pr->hi, proto, &sum);
 	n = registry_range_records(pt->reg, pr->lo, pr->hi, proto, recs);
 	for (size_t i = 0; i < n; i++) {
@@ -94,7 +98,6 @@ static json_t *service_json(const struct ports *pt, const struct portrange *pr,
 		else
 			more++;
 	}
-	free(recs);
 	for (int c = 0; c < REG_NCLASS; c++)
 		if (sum.ports[c] == (size_t)(pr->hi - pr->lo + 1))
 			single_cls = c;
@@ -270,6 +273,26 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 				printf("%s%zu %s", first ? "" : ", ", sum.ports[order[k]],
 				       reg_class_name(order[k]));
 				first = false;
+			}
+		}
+		/* A short range: its services too. */
+		if (pr->hi - pr->lo < 16) {
+			size_t listed = 0;
+
+			for (int p = 0; p < REG_NPROTO && listed < 4; p++) {
+				size_t n;
+
+				if (!(regp & (1u << p)))
+					continue;
+				n = registry_range_records(pt->reg, pr->lo, pr->hi, p, recs_buf(pt));
+				for (size_t i = 0; i < n && listed < 4; i++) {
+					const struct reg_record *r = &pt->reg->records[recs_buf(pt)[i]];
+
+					if (r->kind != REG_CLASS_ASSIGNED || !r->name)
+						continue;
+					printf("%s%s", listed ? ", " : "; ", registry_str(pt->reg, r->name));
+					listed++;
+				}
 			}
 		}
 		putchar(')');
@@ -454,7 +477,8 @@ static void read_path(struct ports *pt, const char *path, int depth)
 
 		if (e->d_name[0] == '.')
 			continue;
-		if (asprintf(&full, "%s/%s", path, e->d_name) < 0)
+		if (asprintf(&full, "%s%s%s", path,
+			     path[strlen(path) - 1] == '/' ? "" : "/", e->d_name) < 0)
 			abort();
 		if (stat(full, &es) == 0 && (S_ISDIR(es.st_mode) || wanted(e->d_name))) {
 			if (n == a) {
@@ -527,6 +551,9 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	pt.reg = cli_registry(cli);
 	if (!pt.reg)
 		return EXIT_USAGE;
+	pt.recs = malloc((pt.reg->nrecords + 1) * sizeof(*pt.recs));
+	if (!pt.recs)
+		abort();
 	pt.nft.include_dirs = dirs;
 	pt.rules = json_array();
 	pt.diags = json_array();
@@ -547,6 +574,7 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	}
 	json_decref(pt.rules);
 	json_decref(pt.diags);
+	free(pt.recs);
 	return pt.status;
 }
 

@@ -499,6 +499,8 @@ static void flush_opaque(struct rulectx *c, size_t end)
 	if (!c->in_opaque)
 		return;
 	c->in_opaque = false;
+	if (end > c->n)
+		end = c->n;
 	if (end <= c->opaque_from)
 		return;
 	for (size_t k = c->opaque_from; k < end && o < sizeof(buf) - 4; k++) {
@@ -999,7 +1001,7 @@ static bool try_l4(struct rulectx *c)
 			b = l4_from_word(w);
 			bits |= b;
 		}
-		k = j + 1;
+		k = j < c->n ? j + 1 : c->n;
 	} else {
 		char w[32] = "";
 
@@ -1410,6 +1412,8 @@ static void read_rule(struct parser *p, struct rule *r, const struct token *t,
 		    try_verdict(&c) || try_comment(&c) || try_nat(&c)) {
 			if (c.i == before)
 				c.i++;	/* never loop on an empty reading */
+			if (c.i > n)
+				c.i = n;
 			continue;
 		}
 		if (!c.in_opaque) {
