@@ -191,7 +191,7 @@ static void lookup_range(struct lookup *l, const char *query, uint16_t lo,
 
 		if (proto >= 0 && p != proto)
 			continue;
-		registry_range(l->reg, lo, hi, p, &sum);
+		registry_range_unauth(l->reg, lo, hi, p, &sum);
 		nrec = registry_range_records(l->reg, lo, hi, p, recs);
 		if (l->json) {
 			json_t *jr = json_array(), *ju = json_array();

@@ -195,6 +195,53 @@ static void rule_json(struct ports *pt, const struct ruleset *rs,
 }
 
 /* "22 (ssh)", "80-88 (9 ports: 8 assigned, 1 unassigned; http, ...)" */
+/* Text output through one buffer: printf would dominate large rulesets. */
+static char obuf[1 << 16];
+static size_t olen;
+
+static void oflush(void)
+{
+	fwrite(obuf, 1, olen, stdout);
+	olen = 0;
+}
+
+static void outn(const char *s, size_t n)
+{
+	if (olen + n > sizeof(obuf)) {
+		oflush();
+		if (n > sizeof(obuf)) {
+			fwrite(s, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(obuf + olen, s, n);
+	olen += n;
+}
+
+static void outs(const char *s)
+{
+	outn(s, strlen(s));
+}
+
+static void outc(char c)
+{
+	if (olen == sizeof(obuf))
+		oflush();
+	obuf[olen++] = c;
+}
+
+static void outu(unsigned v)
+{
+	char b[12];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	outn(b + i, sizeof(b) - i);
+}
+
 static void range_text(const struct ports *pt, const struct portrange *pr,
 		       unsigned protos)
 {
@@ -205,10 +252,11 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 	for (unsigned bit = 1; bit <= L4_ANY; bit <<= 1)
 		if (protos & bit)
 			regp |= l4_to_reg(bit);
-	if (pr->lo == pr->hi)
-		printf("%u", pr->lo);
-	else
-		printf("%u-%u", pr->lo, pr->hi);
+	outu(pr->lo);
+	if (pr->lo != pr->hi) {
+		outc('-');
+		outu(pr->hi);
+	}
 	if (!regp)
 		return;
 	if (pr->lo == pr->hi) {
@@ -238,13 +286,18 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 					shown[nshown++] = nm;
 			}
 		}
-		fputs(" (", stdout);
+		outs(" (");
 		for (size_t k = 0; k < nshown; k++)
-			printf("%s%s", k ? ", " : "", shown[k]);
+			{
+			outs(k ? ", " : "");
+			outs(shown[k]);
+		}
 		if (!nshown || mixed)
-			printf("%s%s", nshown ? "; " : "", mixed ? "class differs by protocol" :
-			       reg_class_name(cls));
-		putchar(')');
+			{
+			outs(nshown ? "; " : "");
+			outs(mixed ? "class differs by protocol" : reg_class_name(cls));
+		}
+		outc(')');
 		return;
 	}
 	{
@@ -255,7 +308,7 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 		bool several = __builtin_popcount(regp) > 1, firstp = true;
 
 		/* Per protocol: "(tcp: 8 assigned, 1 unassigned; udp: ...)" */
-		printf(" (");
+		outs(" (");
 		for (int p = 0; p < REG_NPROTO; p++) {
 			struct reg_range sum;
 			bool first = true;
@@ -263,15 +316,20 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 			if (!(regp & (1u << p)))
 				continue;
 			registry_range(pt->reg, pr->lo, pr->hi, p, &sum);
-			printf("%s", firstp ? "" : "; ");
+			outs(firstp ? "" : "; ");
 			if (several)
-				printf("%s: ", reg_proto_name(p));
+				{
+				outs(reg_proto_name(p));
+				outs(": ");
+			}
 			firstp = false;
 			for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++) {
 				if (!sum.ports[order[k]])
 					continue;
-				printf("%s%zu %s", first ? "" : ", ", sum.ports[order[k]],
-				       reg_class_name(order[k]));
+				outs(first ? "" : ", ");
+				outu((unsigned)sum.ports[order[k]]);
+				outc(' ');
+				outs(reg_class_name(order[k]));
 				first = false;
 			}
 		}
@@ -290,12 +348,13 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 
 					if (r->kind != REG_CLASS_ASSIGNED || !r->name)
 						continue;
-					printf("%s%s", listed ? ", " : "; ", registry_str(pt->reg, r->name));
+					outs(listed ? ", " : "; ");
+					outs(registry_str(pt->reg, r->name));
 					listed++;
 				}
 			}
 		}
-		putchar(')');
+		outc(')');
 	}
 }
 
@@ -304,15 +363,17 @@ static void portset_text(const struct ports *pt, const struct portset *ps,
 {
 	for (uint32_t i = 0; i < ps->n; i++) {
 		if (i)
-			fputs(", ", stdout);
+			outs(", ");
 		if (i == 8) {
-			printf("... %u more ranges", ps->n - i);
+			outs("... ");
+			outu(ps->n - i);
+			outs(" more ranges");
 			break;
 		}
 		range_text(pt, &ps->r[i], protos);
 	}
 	if (!ps->n)
-		fputs("(none)", stdout);
+		outs("(none)");
 }
 
 static void protos_text(unsigned protos)
@@ -322,7 +383,8 @@ static void protos_text(unsigned protos)
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
 		if (protos & order[i]) {
-			printf("%s%s", first ? "" : ",", order[i] == L4_ANY ? "th" : l4_name(order[i]));
+			outs(first ? "" : ",");
+			outs(order[i] == L4_ANY ? "th" : l4_name(order[i]));
 			first = false;
 		}
 	}
@@ -344,36 +406,51 @@ static void rule_text(const struct ports *pt, const struct ruleset *rs,
 {
 	const struct source_file *f = &rs->files[r->loc.file];
 
-	if (r->loc.line)
-		printf("%s:%u  ", f->name, r->loc.line);
-	else
-		printf("%s  ", f->name);
-	printf("%s %s %s #%u  %s", family_name(t->family), t->name, c->name, index,
-	       verdict_name(r->verdict));
-	if (r->target)
-		printf(" %s", r->target);
-	putchar('\n');
+	outs(f->name);
+	if (r->loc.line) {
+		outc(':');
+		outu(r->loc.line);
+	}
+	outs("  ");
+	outs(family_name(t->family));
+	outc(' ');
+	outs(t->name);
+	outc(' ');
+	outs(c->name);
+	outs(" #");
+	outu(index);
+	outs("  ");
+	outs(verdict_name(r->verdict));
+	if (r->target) {
+		outc(' ');
+		outs(r->target);
+	}
+	outc('\n');
 	for (uint32_t i = 0; i < r->nmatches; i++) {
 		const struct port_match *m = &r->matches[i];
 
-		fputs("    ", stdout);
+		outs("    ");
 		protos_text(m->protos);
-		printf(" %s%s%s ", m->source == SRC_CT ? "ct " : "", field_name(m->field),
-		       m->negated ? " !=" : "");
-		if (m->set)
-			printf("@%s = ", m->set);
+		outs(m->source == SRC_CT ? " ct " : " ");
+		outs(field_name(m->field));
+		outs(m->negated ? " != " : " ");
+		if (m->set) {
+			outc('@');
+			outs(m->set);
+			outs(" = ");
+		}
 		portset_text(pt, &m->ports, m->protos);
-		putchar('\n');
+		outc('\n');
 	}
 	if (r->nat) {
-		fputs("    nat to port ", stdout);
+		outs("    nat to port ");
 		portset_text(pt, &r->nat->ports, rule_protos(r));
-		putchar('\n');
+		outc('\n');
 	}
 	if (r->snat) {
-		fputs("    snat to port ", stdout);
+		outs("    snat to port ");
 		portset_text(pt, &r->snat->ports, 0);
-		putchar('\n');
+		outc('\n');
 	}
 }
 
@@ -427,13 +504,17 @@ static void read_one(struct ports *pt, const char *file)
 	rs = ruleset_new();
 	input_read(rs, strcmp(file, "-") == 0 ? "<stdin>" : file, text, len,
 		   pt->format, pt->reg, &pt->nft);
-	if (pt->json)
+	if (pt->json) {
 		diags_json(pt, rs);
-	else
+	} else {
+		oflush();
+		fflush(stdout);
 		diagfmt_print(stderr, rs);
+	}
 	if (rs->nerrors)
 		pt->status = EXIT_USAGE;
 	emit(pt, rs);
+	oflush();
 	ruleset_free(rs);
 }
 

@@ -294,6 +294,14 @@ void registry_range(const struct registry *reg, uint16_t lo, uint16_t hi,
 		ret->unauthorized += (size_t)hi - b->lo + 1;
 	if (a->flags & REG_F_UNAUTHORIZED)
 		ret->unauthorized -= (size_t)lo - a->lo;
+}
+
+void registry_range_unauth(const struct registry *reg, uint16_t lo, uint16_t hi,
+			   enum reg_proto proto, struct reg_range *ret)
+{
+	const struct reg_segment *a = seg_of(reg, proto, lo), *b = seg_of(reg, proto, hi);
+
+	registry_range(reg, lo, hi, proto, ret);
 	if (!ret->unauthorized)
 		return;
 	for (const struct reg_segment *s = a; s <= b; s++) {

@@ -241,11 +241,15 @@ struct reg_range {
 	size_t ports[REG_NCLASS];	/* ports per class */
 	size_t unauthorized;		/* ports with known unauthorized use */
 	struct reg_span unauth[REG_RANGE_SPANS]; /* the first of those, merged */
-	size_t nunauth;
+	size_t nunauth;			/* with registry_range_unauth() only */
 };
 
+/* Counts per class in constant time; unauth spans are left empty. */
 void registry_range(const struct registry *reg, uint16_t lo, uint16_t hi,
 		    enum reg_proto proto, struct reg_range *ret);
+/* registry_range(), and the first REG_RANGE_SPANS unauthorized spans. */
+void registry_range_unauth(const struct registry *reg, uint16_t lo, uint16_t hi,
+			   enum reg_proto proto, struct reg_range *ret);
 
 /*
  * The distinct records covering LO-HI on PROTO, in the order their first

@@ -26,6 +26,7 @@
 #define DEFAULT_MAX_ERRORS 20
 #define MAX_FILE_SIZE (256u << 20)
 #define LOOKAHEAD 4
+#define MAX_EXPANDED (1u << 20)
 
 struct define {
 	char *name;
@@ -51,6 +52,7 @@ struct parser {
 	bool stop;		/* too many errors */
 	unsigned mute;		/* errors are not reported while non-zero */
 	unsigned expansions;	/* $variables expanded in a row */
+	size_t expanded;	/* tokens they gave, in all */
 };
 
 /* --- diagnostics ---------------------------------------------------------- */
@@ -138,6 +140,14 @@ static void raw_next(struct parser *p, struct token *t)
 			     (int)t->len - 1, t->s + 1);
 			return;
 		}
+		/* Variables within variables grow exponentially: a budget. */
+		p->expanded += d->n;
+		if (p->expanded > MAX_EXPANDED) {
+			perr(p, &t->loc, "variables expand to more than %u tokens; '%.*s' is not expanded",
+			     MAX_EXPANDED, (int)t->len - 1, t->s + 1);
+			p->stop = true;
+			return;
+		}
 		/* Nested variables keep the outermost use. */
 		lexer_push_tokens(p->lx, d->toks, d->n, t->use.line ? &t->use : &t->loc);
 	}
@@ -200,6 +210,8 @@ static int collect(struct parser *p, struct tokvec *v)
 	v->n = 0;
 	for (;;) {
 		next(p, &t);
+		if (p->stop)
+			return T_EOF;
 		if (t.type == T_EOF) {
 			if (depth)
 				perr(p, &t.loc, "unexpected end of file: '{' is not closed");
@@ -503,6 +515,21 @@ static void flush_opaque(struct rulectx *c, size_t end)
 		end = c->n;
 	if (end <= c->opaque_from)
 		return;
+	{
+		/* Written on one line, as is: keep the source text itself. */
+		const struct token *a = &c->t[c->opaque_from], *b = &c->t[end - 1];
+
+		if (!a->use.line && !b->use.line && a->loc.file == b->loc.file &&
+		    a->loc.line == b->loc.line && b->s >= a->s &&
+		    b->s + b->len - a->s < 4096) {
+			const char *from = a->s - (a->type == T_STRING);
+			const char *to = b->s + b->len + (b->type == T_STRING);
+
+			loc = span(a, b);
+			rule_add_opaque_n(c->p->rs, c->r, from, (size_t)(to - from), &loc);
+			return;
+		}
+	}
 	for (size_t k = c->opaque_from; k < end && o < sizeof(buf) - 4; k++) {
 		const struct token *t = &c->t[k];
 		int w = t->type == T_STRING ?

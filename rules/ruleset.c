@@ -201,10 +201,16 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
 		     const struct loc *loc)
 {
+	rule_add_opaque_n(rs, r, text, strlen(text), loc);
+}
+
+void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
+		       size_t len, const struct loc *loc)
+{
 	r->opaque = arena_grow(&rs->arena, r->opaque,
 			       r->nopaque * sizeof(*r->opaque),
 			       (r->nopaque + 1) * sizeof(*r->opaque));
-	r->opaque[r->nopaque].text = arena_strdup(&rs->arena, text);
+	r->opaque[r->nopaque].text = arena_strndup(&rs->arena, text, len);
 	if (loc)
 		r->opaque[r->nopaque].loc = *loc;
 	r->nopaque++;

@@ -276,6 +276,8 @@ void lits_add(struct ruleset *rs, struct port_lit **lits, uint32_t *n,
 	      uint32_t *a, const struct port_lit *lit);
 void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
 		     const struct loc *loc);
+void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
+		       size_t len, const struct loc *loc);
 
 /*
  * Gives each match on a named set or map ("tcp dport @web") the ports of
