@@ -28,12 +28,13 @@ static const char usage[] =
 	"exit status: 0 read cleanly, 2 an input had errors or could not be read\n";
 
 struct ports {
+	size_t nemitted;	/* JSON items written in the current list */
 	const struct registry *reg;
 	uint32_t *recs;		/* room for every record, for range listings */
 	bool json;
 	enum input_format format;
 	struct nft_options nft;
-	json_t *rules, *diags;
+	json_t *diags;
 	int status;
 };
 
@@ -52,6 +53,73 @@ static unsigned l4_to_reg(unsigned bit)
 	case L4_ANY: return REG_PROTO_ALL;
 	}
 	return 0;	/* udplite: the registry has no such protocol */
+}
+
+/* Text output through one buffer: printf would dominate large rulesets. */
+static char obuf[1 << 16];
+static size_t olen;
+
+static void oflush(void)
+{
+	fwrite(obuf, 1, olen, stdout);
+	olen = 0;
+}
+
+static void outn(const char *s, size_t n)
+{
+	if (olen + n > sizeof(obuf)) {
+		oflush();
+		if (n > sizeof(obuf)) {
+			fwrite(s, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(obuf + olen, s, n);
+	olen += n;
+}
+
+static void outs(const char *s)
+{
+	outn(s, strlen(s));
+}
+
+static void outc(char c)
+{
+	if (olen == sizeof(obuf))
+		oflush();
+	obuf[olen++] = c;
+}
+
+static void outu(unsigned v)
+{
+	char b[12];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	outn(b + i, sizeof(b) - i);
+}
+
+/*
+ * JSON is written as it is made, one rule per line, so that a large
+ * ruleset never has its whole report in memory.
+ */
+static void emit_json(struct ports *pt, json_t *j, const char *indent)
+{
+	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	json_decref(j);
+	if (!text) {
+		pt->status = EXIT_USAGE;
+		return;
+	}
+	if (pt->nemitted++)
+		outs(",\n");
+	outs(indent);
+	outs(text);
+	free(text);
 }
 
 static json_t *protos_json(unsigned protos)
@@ -191,57 +259,10 @@ static void rule_json(struct ports *pt, const struct ruleset *rs,
 		json_object_set_new(j, "comment", regfmt_jstr(r->comment));
 	if (r->handle)
 		json_object_set_new(j, "handle", json_integer((json_int_t)r->handle));
-	json_array_append_new(pt->rules, j);
+	emit_json(pt, j, "    ");
 }
 
 /* "22 (ssh)", "80-88 (9 ports: 8 assigned, 1 unassigned; http, ...)" */
-/* Text output through one buffer: printf would dominate large rulesets. */
-static char obuf[1 << 16];
-static size_t olen;
-
-static void oflush(void)
-{
-	fwrite(obuf, 1, olen, stdout);
-	olen = 0;
-}
-
-static void outn(const char *s, size_t n)
-{
-	if (olen + n > sizeof(obuf)) {
-		oflush();
-		if (n > sizeof(obuf)) {
-			fwrite(s, 1, n, stdout);
-			return;
-		}
-	}
-	memcpy(obuf + olen, s, n);
-	olen += n;
-}
-
-static void outs(const char *s)
-{
-	outn(s, strlen(s));
-}
-
-static void outc(char c)
-{
-	if (olen == sizeof(obuf))
-		oflush();
-	obuf[olen++] = c;
-}
-
-static void outu(unsigned v)
-{
-	char b[12];
-	size_t i = sizeof(b);
-
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	outn(b + i, sizeof(b) - i);
-}
-
 static void range_text(const struct ports *pt, const struct portrange *pr,
 		       unsigned protos)
 {
@@ -636,24 +657,33 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	if (!pt.recs)
 		abort();
 	pt.nft.include_dirs = dirs;
-	pt.rules = json_array();
 	pt.diags = json_array();
+	if (pt.json) {
+		outs("{\n  \"registry\": {\"updated\": ");
+		if (pt.reg->updated) {
+			outc('"');
+			outs(registry_str(pt.reg, pt.reg->updated));
+			outc('"');
+		} else {
+			outs("null");
+		}
+		outs("},\n  \"rules\": [\n");
+	}
 	if (optind == argc)
 		read_path(&pt, "-", 0);
 	for (int i = optind; i < argc; i++)
 		read_path(&pt, argv[i], 0);
 	if (pt.json) {
-		json_t *reg = json_pack("{s:o}", "updated",
-					pt.reg->updated ? json_string(registry_str(pt.reg, pt.reg->updated)) :
-							  json_null());
+		size_t k;
+		json_t *d;
 
-		if (regfmt_dump(json_pack("{s:o, s:O, s:O}", "registry", reg, "rules", pt.rules,
-					  "diagnostics", pt.diags)) < 0) {
-			cli_error("ports", "cannot write JSON output");
-			pt.status = EXIT_USAGE;
-		}
+		outs(pt.nemitted ? "\n  ],\n  \"diagnostics\": [\n" : "  ],\n  \"diagnostics\": [\n");
+		pt.nemitted = 0;
+		json_array_foreach(pt.diags, k, d)
+			emit_json(&pt, json_incref(d), "    ");
+		outs(pt.nemitted ? "\n  ]\n}\n" : "  ]\n}\n");
+		oflush();
 	}
-	json_decref(pt.rules);
 	json_decref(pt.diags);
 	free(pt.recs);
 	return pt.status;

@@ -6,9 +6,10 @@
 
 #include "ruleset.h"
 
+/* Most arrays here hold one or two items: start small. */
 #define GROW(rs, arr, n, a) do {					\
 	if ((n) == (a)) {						\
-		uint32_t na_ = (a) ? (a) * 2 : 8;			\
+		uint32_t na_ = (a) ? (a) * 2 : 2;			\
 		(arr) = arena_grow(&(rs)->arena, (arr),			\
 				   (size_t)(a) * sizeof(*(arr)),	\
 				   (size_t)na_ * sizeof(*(arr)));	\
