@@ -216,6 +216,27 @@ static const char *kind_name(unsigned k)
 	return k <= MATCH_CONCAT ? names[k] : "?";
 }
 
+/* Service names as written, and what resolved them: "registry" or, for a
+ * name only the system's services file knows, "services". */
+static void names_json(json_t *jm, const struct port_match *m)
+{
+	json_t *a = NULL;
+
+	for (uint32_t i = 0; i < m->nlits; i++) {
+		const struct port_lit *l = &m->lits[i];
+
+		if (l->kind == LIT_NUMBER || !l->name)
+			continue;
+		if (!a)
+			a = json_array();
+		json_array_append_new(a, json_pack("{s:o, s:i, s:s}",
+			"name", regfmt_jstr(l->name), "port", l->lo,
+			"resolved_by", l->kind == LIT_SERVICE ? "registry" : "services"));
+	}
+	if (a)
+		json_object_set_new(jm, "service_names", a);
+}
+
 static void rule_json(struct ports *pt, const struct ruleset *rs,
 		      const struct table *t, const struct chain *c,
 		      const struct rule *r, uint32_t index)
@@ -233,6 +254,7 @@ static void rule_json(struct ports *pt, const struct ruleset *rs,
 			"services", services_json(pt, &m->ports, m->protos));
 
 		json_object_set_new(jm, "kind", json_string(kind_name(m->kind)));
+		names_json(jm, m);
 		if (m->set)
 			json_object_set_new(jm, "set", regfmt_jstr(m->set));
 		if (m->source == SRC_CT)

@@ -358,11 +358,14 @@ static enum pv port_word(struct parser *p, const struct token *t,
 	r = port_atom(p, t->s, t->len, t, protos, ret);
 	if (r != PV_NOT_A_PORT)
 		return r;
-	/* A range: try each '-' as the separator (names hold dashes too). */
+	/* A range in one word is numbers only, as nft's scanner reads it:
+	 * "ssh-http" is one (unknown) name; "ssh - http" is a range. */
 	for (size_t i = 1; i + 1 < t->len; i++) {
 		struct port_lit a = { 0 }, b = { 0 };
+		unsigned long dummy;
 
-		if (t->s[i] != '-')
+		if (t->s[i] != '-' || !parse_uint(t->s, i, &dummy) ||
+		    !parse_uint(t->s + i + 1, t->len - i - 1, &dummy))
 			continue;
 		if (port_atom(p, t->s, i, t, protos, &a) != PV_OK)
 			continue;
