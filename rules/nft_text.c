@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "input.h"
 #include "nft.h"
 #include "nft_lex.h"
 #include "services.h"
 
 #define DEFAULT_MAX_ERRORS 20
-#define MAX_FILE_SIZE (256u << 20)
 #define LOOKAHEAD 4
 #define MAX_EXPANDED (1u << 20)
 
@@ -2305,59 +2305,6 @@ static void cmd_define(struct parser *p, const struct token *kw)
 	free(v.t);
 }
 
-static int read_file(const char *path, char **ret_text, size_t *ret_len)
-{
-	struct stat st;
-	char *buf;
-	size_t len = 0, cap;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EIO;
-	}
-	if (st.st_size > (off_t)MAX_FILE_SIZE) {
-		close(fd);
-		return -EFBIG;
-	}
-	cap = (size_t)st.st_size + 2;
-	buf = malloc(cap);
-	if (!buf)
-		oom();
-	for (;;) {
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			return -EIO;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len + 1 == cap) {
-			if (cap > MAX_FILE_SIZE) {
-				free(buf);
-				close(fd);
-				return -EFBIG;
-			}
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				oom();
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret_text = buf;
-	*ret_len = len;
-	return 0;
-}
-
 static bool has_glob(const char *s)
 {
 	return strpbrk(s, "*?[") != NULL;
@@ -2367,7 +2314,8 @@ static void include_one(struct parser *p, const struct token *from, const char *
 {
 	char *text = NULL, real[PATH_MAX];
 	size_t len = 0;
-	int r = read_file(path, &text, &len);
+	/* "-" would be standard input to input_slurp(): a file here. */
+	int r = input_slurp(strcmp(path, "-") == 0 ? "./-" : path, &text, &len);
 	uint32_t idx;
 
 	if (r < 0) {
