@@ -1428,10 +1428,22 @@ static bool try_nat(struct rulectx *c)
 }
 
 /* Reads rule tokens T[0..N) into R. */
-static void read_rule(struct parser *p, struct rule *r, const struct token *t,
+static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		      size_t n)
 {
 	struct rulectx c = { .p = p, .r = r, .t = t, .n = n };
+
+	/* nft lists "redirect to :tcp dport map {...}": the ':' of a port
+	 * glued to the map's key. */
+	for (size_t k = 1; k < n; k++) {
+		if (t[k].type == T_WORD && t[k].len > 1 && t[k].s[0] == ':' &&
+		    ((t[k].s[1] >= 'a' && t[k].s[1] <= 'z') || t[k].s[1] == '@') &&
+		    tok_is(&t[k - 1], "to")) {
+			t[k].s++;
+			t[k].len--;
+			t[k].loc.col++;
+		}
+	}
 
 	if (n)
 		r->loc = span(&t[0], &t[n - 1]);

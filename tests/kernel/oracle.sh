@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The kernel as the oracle of the nft text reader: each golden input is
 # loaded into a throwaway network namespace with nft itself, the ruleset the
-# kernel then holds is dumped with "nft -j list ruleset", and portolan's
-# reading of the input must equal its reading of that dump, rule by rule:
+# kernel then holds is dumped with "nft -j list ruleset" and "nft list
+# ruleset", and portolan's reading of the input, and of nft's own listing,
+# must equal its reading of the JSON dump, rule by rule:
 # table, chain, position, verdict, every port match (field, protocols,
 # negation, ports) and NAT ports.  Inputs whose first line says
 # "# oracle: skip" are meant not to load.
@@ -28,8 +29,9 @@ for dir in "$@"; do
 		[ -f "$input" ] || continue
 		head -n 1 "$input" | grep -q '^# oracle: skip' && continue
 		name=$(basename "$input")
-		if ! unshare -n sh -c 'nft -I "$1" -f "$2" && nft -j list ruleset' _ \
-			"$(dirname "$input")" "$input" >"$tmp/kernel.json" 2>"$tmp/nft.err"; then
+		if ! unshare -n sh -c 'nft -I "$1" -f "$2" && nft -j list ruleset >"$3" &&
+			nft list ruleset >"$4"' _ "$(dirname "$input")" "$input" \
+			"$tmp/kernel.json" "$tmp/listing.nft" 2>"$tmp/nft.err"; then
 			echo "FAIL: $name: nft did not load it:"
 			cat "$tmp/nft.err"
 			fail=$((fail + 1))
@@ -44,13 +46,21 @@ for dir in "$@"; do
 			fail=$((fail + 1))
 			continue
 		}
-		if diff -u "$tmp/b" "$tmp/a" >"$tmp/diff"; then
-			pass=$((pass + 1))
-			echo "ok: $name ($(jq length "$tmp/a") rules with ports agree with the kernel)"
-		else
+		# nft's own listing of what it loaded must read the same, too.
+		"$portolan" ports --format json "$tmp/listing.nft" >"$tmp/list.json" 2>"$tmp/list.err"
+		jq -S "$normalize" "$tmp/list.json" >"$tmp/c"
+		if ! diff -u "$tmp/b" "$tmp/a" >"$tmp/diff"; then
 			echo "FAIL: $name: the reader and the kernel disagree (- kernel, + reader)"
 			head -n 80 "$tmp/diff"
 			fail=$((fail + 1))
+		elif ! diff -u "$tmp/b" "$tmp/c" >"$tmp/diff" || [ -s "$tmp/list.err" ]; then
+			echo "FAIL: $name: reading 'nft list ruleset' disagrees (- kernel, + listing)"
+			cat "$tmp/list.err"
+			head -n 80 "$tmp/diff"
+			fail=$((fail + 1))
+		else
+			pass=$((pass + 1))
+			echo "ok: $name ($(jq length "$tmp/a") rules with ports agree with the kernel, as written and as listed)"
 		fi
 	done
 done
