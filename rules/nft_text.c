@@ -26,7 +26,7 @@
 
 #define DEFAULT_MAX_ERRORS 20
 #define LOOKAHEAD 4
-#define MAX_EXPANDED (1u << 20)
+#define MIN_EXPANSION_BUDGET (1u << 18)
 
 struct define {
 	char *name;
@@ -53,6 +53,7 @@ struct parser {
 	unsigned mute;		/* errors are not reported while non-zero */
 	unsigned expansions;	/* $variables expanded in a row */
 	size_t expanded;	/* tokens they gave, in all */
+	size_t budget;		/* ... at most: linear in the input's size */
 };
 
 /* --- diagnostics ---------------------------------------------------------- */
@@ -142,9 +143,9 @@ static void raw_next(struct parser *p, struct token *t)
 		}
 		/* Variables within variables grow exponentially: a budget. */
 		p->expanded += d->n;
-		if (p->expanded > MAX_EXPANDED) {
-			perr(p, &t->loc, "variables expand to more than %u tokens; '%.*s' is not expanded",
-			     MAX_EXPANDED, (int)t->len - 1, t->s + 1);
+		if (p->expanded > p->budget) {
+			perr(p, &t->loc, "variables expand to more than %zu tokens; '%.*s' is not expanded",
+			     p->budget, (int)t->len - 1, t->s + 1);
 			p->stop = true;
 			return;
 		}
@@ -1231,7 +1232,6 @@ static void nat_port_token(struct rulectx *c, struct nat_target **slot,
 	struct token pt = *t;
 	struct port_lit lit;
 	size_t j = 0;
-	uint32_t a = (*slot) ? (*slot)->nlits : 0;
 
 	pt.len = (uint32_t)(t->s + t->len - from);
 	pt.s = from;
@@ -1246,12 +1246,9 @@ static void nat_port_token(struct rulectx *c, struct nat_target **slot,
 	case PV_OK: {
 		struct nat_target *nt = nat_add(c, slot, t);
 
-		a = nt->nlits;	/* lits grow one by one below */
-		nt->lits = arena_grow(&c->p->rs->arena, nt->lits,
-				      a * sizeof(*nt->lits), (a + 1) * sizeof(*nt->lits));
-		nt->lits[nt->nlits++] = lit;
+		/* normalized once the rule is read */
+		lits_add(c->p->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
 		portset_add(c->p->rs, &nt->ports, lit.lo, lit.hi);
-		portset_normalize(&nt->ports);
 		break;
 	}
 	case PV_NOT_A_PORT:
@@ -1476,6 +1473,10 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		c.i++;
 	}
 	flush_opaque(&c, c.i > n ? n : c.i);
+	if (r->nat)
+		portset_normalize(&r->nat->ports);
+	if (r->snat)
+		portset_normalize(&r->snat->ports);
 	/* th, ct and raw matches take the protocols the whole rule names. */
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
@@ -2337,6 +2338,7 @@ static void include_one(struct parser *p, const struct token *from, const char *
 	if (!realpath(path, real))
 		snprintf(real, sizeof(real), "%s", path);
 	idx = ruleset_add_file(p->rs, path, text, len);
+	p->budget += len * 16;
 	if (!lexer_push_file(p->lx, idx, real))
 		perr(p, &from->loc, "include of '%s' %s", path,
 		     lexer_depth(p->lx) >= 30 ? "nests too deeply" : "is a cycle");
@@ -2488,6 +2490,7 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 	uint32_t idx = ruleset_add_file(rs, name, text, len);
 
 	p.max_errors += rs->nerrors;	/* per file */
+	p.budget = len * 16 > MIN_EXPANSION_BUDGET ? len * 16 : MIN_EXPANSION_BUDGET;
 	p.lx = lexer_new(rs);
 	lexer_push_file(p.lx, idx, realpath(name, real) ? real : name);
 	while (!p.stop) {

@@ -190,10 +190,7 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 {
 	struct port_match *m;
 
-	/* Rules rarely hold more than two port matches: grow one by one. */
-	r->matches = arena_grow(&rs->arena, r->matches,
-				r->nmatches * sizeof(*r->matches),
-				(r->nmatches + 1) * sizeof(*r->matches));
+	GROW(rs, r->matches, r->nmatches, r->amatches);
 	m = &r->matches[r->nmatches++];
 	memset(m, 0, sizeof(*m));
 	return m;
@@ -208,9 +205,7 @@ void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
 void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
 		       size_t len, const struct loc *loc)
 {
-	r->opaque = arena_grow(&rs->arena, r->opaque,
-			       r->nopaque * sizeof(*r->opaque),
-			       (r->nopaque + 1) * sizeof(*r->opaque));
+	GROW(rs, r->opaque, r->nopaque, r->aopaque);
 	r->opaque[r->nopaque].text = arena_strndup(&rs->arena, text, len);
 	if (loc)
 		r->opaque[r->nopaque].loc = *loc;

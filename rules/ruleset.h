@@ -136,7 +136,7 @@ enum verdict {
 struct nat_target {
 	struct portset ports;
 	struct port_lit *lits;
-	uint32_t nlits;
+	uint32_t nlits, alits;
 	const char *map;	/* ports from this named map's data ("map @fwd") */
 	struct loc loc;
 };
@@ -166,11 +166,11 @@ struct rule {
 	bool ct_states_negated;
 	const char *target;	/* jump/goto chain */
 	struct port_match *matches;
-	uint32_t nmatches;
+	uint32_t nmatches, amatches;
 	struct nat_target *nat;		/* dnat, redirect, tproxy; or NULL */
 	struct nat_target *snat;	/* snat, masquerade; or NULL */
 	struct opaque *opaque;
-	uint32_t nopaque;
+	uint32_t nopaque, aopaque;
 	const char *comment;
 	struct loc loc;		/* the whole rule */
 	uint64_t handle;	/* from the kernel or nft -a; 0 if unknown */
