@@ -297,6 +297,11 @@ void ruleset_resolve_sets(struct ruleset *rs)
 			for (uint32_t ri = 0; ri < c->nrules; ri++) {
 				struct rule *r = c->rules[ri];
 
+				if ((r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) &&
+				    r->target && !table_chain(rs, t, r->target, false))
+					ruleset_diag(rs, DIAG_ERROR, &r->loc,
+						     "chain '%s' does not exist in table %s %s",
+						     r->target, family_name(t->family), t->name);
 				if (r->nat && r->nat->map && !r->nat->ports.n)
 					resolve_nat(rs, t, r->nat);
 				if (r->snat && r->snat->map && !r->snat->ports.n)

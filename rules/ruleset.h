@@ -281,8 +281,9 @@ void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
 
 /*
  * Gives each match on a named set or map ("tcp dport @web") the ports of
- * that set's elements; a set that does not exist is an error at the match.
- * Readers call it once everything is read (sets may come after rules).
+ * that set's elements; a set that does not exist is an error at the match,
+ * and so is a jump or goto to a chain that does not exist.  Readers call it
+ * once everything is read (sets may come after rules).
  */
 void ruleset_resolve_sets(struct ruleset *rs);
 
