@@ -18,7 +18,65 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
+#include <dlfcn.h>
+
 #include "regbuild.h"
+
+/*
+ * libxml2 (and through it ICU and the C++ runtime) is loaded only when a
+ * registry file is read: ordinary runs use the compiled-in table, and
+ * loading those libraries would cost more than the whole lookup.
+ */
+static struct {
+	__typeof__(xmlCheckVersion) *check_version;
+	__typeof__(xmlCreateMemoryParserCtxt) *create_memory_ctxt;
+	__typeof__(xmlCtxtUseOptions) *use_options;
+	__typeof__(xmlParseDocument) *parse_document;
+	__typeof__(xmlCtxtGetLastError) *last_error;
+	__typeof__(xmlFreeParserCtxt) *free_ctxt;
+	__typeof__(xmlStopParser) *stop_parser;
+	__typeof__(xmlSAX2GetLineNumber) *line_number;
+	__typeof__(xmlSetGenericErrorFunc) *set_generic_error;
+	__typeof__(__xmlGenericError) *generic_error;
+	__typeof__(__xmlGenericErrorContext) *generic_error_context;
+} lx;
+
+static int libxml_open(const char *name, struct reg_error *err)
+{
+	static const char *const soname[] = { "libxml2.so.2", "libxml2.so" };
+	void *h = NULL;
+
+	if (lx.check_version)
+		return 0;
+	for (size_t i = 0; !h && i < sizeof(soname) / sizeof(*soname); i++)
+		h = dlopen(soname[i], RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		reg_error_set(err, name, 0, "cannot read XML: libxml2 is not installed (%s)",
+			      dlerror());
+		return -ENOENT;
+	}
+#define SYM(field, sym) do {						\
+		*(void **)&lx.field = dlsym(h, #sym);			\
+		if (!lx.field) {					\
+			reg_error_set(err, name, 0, "libxml2 lacks %s", #sym); \
+			return -ENOENT;					\
+		}							\
+	} while (0)
+	SYM(create_memory_ctxt, xmlCreateMemoryParserCtxt);
+	SYM(use_options, xmlCtxtUseOptions);
+	SYM(parse_document, xmlParseDocument);
+	SYM(last_error, xmlCtxtGetLastError);
+	SYM(free_ctxt, xmlFreeParserCtxt);
+	SYM(stop_parser, xmlStopParser);
+	SYM(line_number, xmlSAX2GetLineNumber);
+	SYM(set_generic_error, xmlSetGenericErrorFunc);
+	SYM(generic_error, __xmlGenericError);
+	SYM(generic_error_context, __xmlGenericErrorContext);
+	SYM(check_version, xmlCheckVersion);
+#undef SYM
+	lx.check_version(LIBXML_VERSION);
+	return 0;
+}
 
 #define IANA_NS "http://www.iana.org/assignments"
 #define BREAK '\x01'	/* an explicit break, as opposed to wrapping */
@@ -84,7 +142,7 @@ static void put_s(struct sax *s, const char *p)
 
 static unsigned long line_now(struct sax *s)
 {
-	int l = xmlSAX2GetLineNumber(s->ctxt);
+	int l = lx.line_number(s->ctxt);
 
 	return l > 0 ? (unsigned long)l : 0;
 }
@@ -104,7 +162,7 @@ static void fail(struct sax *s, unsigned long line, const char *fmt, ...)
 	va_end(ap);
 	reg_error_set(s->err, s->name, line, "%s", msg);
 	s->r = -EINVAL;
-	xmlStopParser(s->ctxt);
+	lx.stop_parser(s->ctxt);
 }
 
 /* The value of attribute NAME from SAX2's (localname, prefix, URI, value,
@@ -501,7 +559,8 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 		reg_error_set(err, name, 0, "file too large");
 		return -EFBIG;
 	}
-	LIBXML_TEST_VERSION;
+	if (libxml_open(name, err) < 0)
+		return -ENOENT;
 	memset(&h, 0, sizeof(h));
 	h.initialized = XML_SAX2_MAGIC;
 	h.startElementNs = on_start;
@@ -514,21 +573,21 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 
 	/* libxml2 reports some errors (encodings, I/O) through its generic
 	 * handler, which prints: library code never prints.  Restored below. */
-	saved = xmlGenericError;
-	saved_ctx = xmlGenericErrorContext;
-	xmlSetGenericErrorFunc(NULL, silent);
-	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
+	saved = *lx.generic_error();
+	saved_ctx = *lx.generic_error_context();
+	lx.set_generic_error(NULL, silent);
+	ctxt = lx.create_memory_ctxt(buf, (int)len);
 	if (!ctxt)
 		reg_oom();
 	memcpy(ctxt->sax, &h, sizeof(h));
 	ctxt->userData = ctxt;
 	ctxt->_private = &s;
 	s.ctxt = ctxt;
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
+	lx.use_options(ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
-	xmlParseDocument(ctxt);
+	lx.parse_document(ctxt);
 	if (!s.r && (!ctxt->wellFormed || !s.root_seen)) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		const xmlError *e = lx.last_error(ctxt);
 		char msg[200] = "not an XML document";
 
 		if (e && e->message) {
@@ -545,8 +604,8 @@ int reg_load_xml(const char *buf, size_t len, const char *name,
 			      "%s", msg);
 		s.r = -EINVAL;
 	}
-	xmlFreeParserCtxt(ctxt);
-	xmlSetGenericErrorFunc(saved_ctx, saved);
+	lx.free_ctxt(ctxt);
+	lx.set_generic_error(saved_ctx, saved);
 	free(s.buf);
 	if (s.r) {
 		free(s.updated);
