@@ -1839,6 +1839,20 @@ static void chain_type(struct parser *p, struct chain *c, const struct token *t,
 	}
 }
 
+/* Words that start a command, never a rule. */
+static bool is_command_word(const struct token *t)
+{
+	static const char *const words[] = {
+		"add", "insert", "create", "delete", "destroy", "flush", "table",
+		"chain", "define", "redefine", "undefine", "replace", "list",
+	};
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+		if (tok_is(t, words[k]))
+			return true;
+	return false;
+}
+
 static void chain_block(struct parser *p, struct chain *c)
 {
 	struct tokvec v = { 0 };
@@ -1880,6 +1894,11 @@ static void chain_block(struct parser *p, struct chain *c)
 			continue;
 		}
 		collect(p, &v);
+		if (v.n && is_command_word(&v.t[0])) {
+			perr(p, &v.t[0].loc, "unexpected '%.*s' in chain '%s': commands go outside table blocks",
+			     (int)v.t[0].len, v.t[0].s, c->name);
+			continue;
+		}
 		if (v.n) {
 			struct rule *r = chain_add_rule(p->rs, c, -1);
 

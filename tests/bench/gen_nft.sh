@@ -26,11 +26,13 @@ awk -v n="$n" -v dir="$dir" 'BEGIN {
 	incl = 4
 	per = int(n / (chains)) + 1
 	r = 0
+	ninc = 0
 	for (c = 0; c < chains && r < n; c++) {
 		out = main
 		if (c % 10 == 9) {
+			# every tenth block of rules comes from an included file
 			out = dir "/conf.d/part" c ".nft"
-			print "include \"conf.d/part" c ".nft\"" > main
+			inc[ninc++] = "conf.d/part" c ".nft"
 		}
 		pre = (out == main) ? "\t\t" : "add rule inet filter input "
 		for (i = 0; i < per && r < n; i++) {
@@ -51,6 +53,8 @@ awk -v n="$n" -v dir="$dir" 'BEGIN {
 	}
 	print "\t}" > main
 	print "}" > main
+	for (i = 0; i < ninc; i++)
+		print "include \"" inc[i] "\"" > main
 	print "table ip nat {" > main
 	print "\tchain prerouting {" > main
 	print "\t\ttype nat hook prerouting priority dstnat;" > main
