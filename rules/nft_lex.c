@@ -184,15 +184,26 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 		return true;
 	}
 	if (*p == '"') {
-		const char *q = ++p;
+		/* nft lets a quoted string run over lines. */
+		const char *q = ++p, *line_start = s->line_start;
+		uint32_t line = s->line;
 
-		while (q < s->end && *q != '"' && *q != '\n')
+		while (q < s->end && *q != '"') {
+			if (*q == '\n') {
+				s->line++;
+				s->line_start = q + 1;
+			}
 			q++;
+		}
 		t->type = T_STRING;
 		t->s = p;
 		t->len = (uint32_t)(q - p);
-		set_loc(s, t, start, q < s->end && *q == '"' ? q : q - 1);
-		if (q < s->end && *q == '"') {
+		t->loc.file = s->file;
+		t->loc.line = line;
+		t->loc.col = (uint32_t)(start - line_start) + 1;
+		t->loc.col_end = line == s->line ? (uint32_t)(q - line_start) + 1 :
+						   t->loc.col;
+		if (q < s->end) {
 			q++;
 		} else {
 			ruleset_diag(lx->rs, DIAG_ERROR, &t->loc,
@@ -223,9 +234,12 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 		return true;
 	}
 	if (*p == '$') {
-		/* A variable ends where its name does: "$host:80". */
+		/* A variable ends where its name does: "$host:80"; names may
+		 * hold '-' and '.' inside ("$web-ports", "$lan.net"). */
 		p++;
-		while (p < s->end && is_ident(*p))
+		while (p < s->end && (is_ident(*p) ||
+				      ((*p == '-' || *p == '.') && p + 1 < s->end &&
+				       is_ident(p[1]))))
 			p++;
 	} else {
 		/* A variable inside a word starts a new token: ":$port". */

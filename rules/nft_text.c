@@ -281,6 +281,9 @@ static bool parse_uint(const char *s, size_t n, unsigned long *ret)
 	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		i = 2;
+	} else if (n > 1 && s[0] == '0' && strspn(s, "01234567") >= n) {
+		base = 8;	/* as nft reads it: 010 is 8 (but 08 is 8 too) */
+		i = 1;
 	}
 	if (i == n)
 		return false;
@@ -288,7 +291,7 @@ static bool parse_uint(const char *s, size_t n, unsigned long *ret)
 		int d;
 		char c = s[i];
 
-		if (c >= '0' && c <= '9')
+		if (c >= '0' && c <= (base == 8 ? '7' : '9'))
 			d = c - '0';
 		else if (base == 16 && c >= 'a' && c <= 'f')
 			d = c - 'a' + 10;
@@ -354,19 +357,21 @@ static enum pv port_word(struct parser *p, const struct token *t,
 
 	memset(ret, 0, sizeof(*ret));
 	ret->loc = t->loc;
+	if (t->type == T_STRING)	/* "http": how names like "time" are written */
+		return port_atom(p, t->s, t->len, t, protos, ret) == PV_OK ? PV_OK :
+		       PV_NOT_A_PORT;
 	if (t->type != T_WORD)
 		return PV_NOT_A_PORT;
 	r = port_atom(p, t->s, t->len, t, protos, ret);
 	if (r != PV_NOT_A_PORT)
 		return r;
-	/* A range in one word is numbers only, as nft's scanner reads it:
-	 * "ssh-http" is one (unknown) name; "ssh - http" is a range. */
+	/* A range in one word starts with a number, as nft's scanner reads
+	 * it: "20-ssh" is 20-22; "ssh-http" is one (unknown) name. */
 	for (size_t i = 1; i + 1 < t->len; i++) {
 		struct port_lit a = { 0 }, b = { 0 };
 		unsigned long dummy;
 
-		if (t->s[i] != '-' || !parse_uint(t->s, i, &dummy) ||
-		    !parse_uint(t->s + i + 1, t->len - i - 1, &dummy))
+		if (t->s[i] != '-' || !parse_uint(t->s, i, &dummy))
 			continue;
 		if (port_atom(p, t->s, i, t, protos, &a) != PV_OK)
 			continue;
@@ -937,7 +942,7 @@ static size_t components(const struct rulectx *c, size_t i, struct selector *sel
 		} else {
 			while (k < c->n && c->t[k].type == T_WORD && !tok_is(&c->t[k], ".") &&
 			       c->t[k].s[0] != '@' && !(stop && tok_is(&c->t[k], stop)) &&
-			       words < 3) {
+			       words < 3 && !(words && selector_at(c->t, c->n, k, &sel[n]))) {
 				k++;
 				words++;
 			}
@@ -1260,6 +1265,40 @@ static void nat_port_token(struct rulectx *c, struct nat_target **slot,
 	}
 }
 
+/* A NAT port written as its own token(s) at C->t[C->i]: "8080", "$p",
+ * "$lo - $hi". */
+static void nat_port_tokens(struct rulectx *c, struct nat_target **slot)
+{
+	struct port_lit lit;
+	const struct token *v;
+
+	if (c->i >= c->n) {
+		perr(c->p, &c->t[c->i - 1].loc, "missing port after ':'");
+		return;
+	}
+	v = &c->t[c->i];
+	switch (port_value(c->p, c->t, c->n, &c->i, c->l4 ? c->l4 : L4_TCP | L4_UDP, &lit)) {
+	case PV_OK: {
+		struct nat_target *nt = nat_add(c, slot, v);
+
+		lits_add(c->p->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
+		portset_add(c->p->rs, &nt->ports, lit.lo, lit.hi);
+		break;
+	}
+	case PV_NOT_A_PORT: {
+		char b[256];
+
+		perr(c->p, &v->loc, "%s is not a port number, range or service name",
+		     tok_text(v, b, sizeof(b)));
+		c->i++;
+		break;
+	}
+	case PV_BAD:
+		c->i++;
+		break;
+	}
+}
+
 struct nat_map_ctx {
 	struct rulectx *c;
 	struct nat_target **slot;
@@ -1374,6 +1413,9 @@ static bool try_nat(struct rulectx *c)
 	struct nat_target **slot;
 	bool port_only;
 
+	/* "ct status dnat" is a match on the connection, not a statement. */
+	if (c->i > 0 && tok_is(&c->t[c->i - 1], "status"))
+		return false;
 	if (tok_is(t, "dnat") || tok_is(t, "redirect") || tok_is(t, "tproxy"))
 		slot = &c->r->nat;
 	else if (tok_is(t, "snat") || tok_is(t, "masquerade"))
@@ -1392,7 +1434,10 @@ static bool try_nat(struct rulectx *c)
 	if (port_only) {
 		const struct token *v = &c->t[c->i];
 
-		if (v->type == T_WORD && v->s[0] == ':') {
+		if (v->type == T_WORD && v->s[0] == ':' && v->len == 1) {
+			c->i++;
+			nat_port_tokens(c, slot);
+		} else if (v->type == T_WORD && v->s[0] == ':') {
 			nat_port_token(c, slot, v, v->s + 1);
 			c->i++;
 		} else if (v->type == T_WORD && v->s[0] >= '0' && v->s[0] <= '9') {
@@ -1409,8 +1454,14 @@ static bool try_nat(struct rulectx *c)
 			return true;
 		pp = nat_port_part(v);
 		c->i++;
-		if (pp) {
+		if (pp && pp == v->s + v->len) {
+			/* "10.0.0.2:$port": the port is the next token(s) */
+			nat_port_tokens(c, slot);
+		} else if (pp) {
 			nat_port_token(c, slot, v, pp);
+		} else if (c->i < c->n && tok_is(&c->t[c->i], ":")) {
+			c->i++;
+			nat_port_tokens(c, slot);
 		} else if (c->i < c->n && c->t[c->i].type == T_WORD &&
 			   c->t[c->i].s[0] == ':' && c->t[c->i].len > 1) {
 			/* "$host:80" arrives as two words */
@@ -1424,6 +1475,28 @@ static bool try_nat(struct rulectx *c)
 	return true;
 }
 
+/* The protocols whose header fields the rule uses: "tcp flags", "udp dport". */
+static unsigned payload_protos(const struct token *t, size_t n)
+{
+	unsigned bits = 0, bit;
+	int depth = 0;
+
+	for (size_t k = 0; k + 1 < n; k++) {
+		if (tok_punct(&t[k], '{'))
+			depth++;
+		else if (tok_punct(&t[k], '}'))
+			depth--;
+		if (depth || !is_l4_word(&t[k], &bit) || t[k + 1].type != T_WORD)
+			continue;
+		if (k && (tok_is(&t[k - 1], "protocol") || tok_is(&t[k - 1], "l4proto") ||
+			  tok_is(&t[k - 1], "nexthdr") || t[k - 1].type == T_PUNCT ||
+			  is_op(&t[k - 1], &(char){ 0 })))
+			continue;	/* a protocol value, not a header */
+		bits |= bit;
+	}
+	return bits;
+}
+
 /* Reads rule tokens T[0..N) into R. */
 static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		      size_t n)
@@ -1434,8 +1507,9 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	 * glued to the map's key. */
 	for (size_t k = 1; k < n; k++) {
 		if (t[k].type == T_WORD && t[k].len > 1 && t[k].s[0] == ':' &&
-		    ((t[k].s[1] >= 'a' && t[k].s[1] <= 'z') || t[k].s[1] == '@') &&
-		    tok_is(&t[k - 1], "to")) {
+		    tok_is(&t[k - 1], "to") && k + 1 < n &&
+		    (tok_is(&t[k + 1], "dport") || tok_is(&t[k + 1], "sport") ||
+		     tok_is(&t[k + 1], "map"))) {
 			t[k].s++;
 			t[k].len--;
 			t[k].loc.col++;
@@ -1477,7 +1551,11 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		portset_normalize(&r->nat->ports);
 	if (r->snat)
 		portset_normalize(&r->snat->ports);
-	/* th, ct and raw matches take the protocols the whole rule names. */
+	/* th, ct and raw matches take the protocols the whole rule names:
+	 * meta l4proto and the like, or else its tcp/udp/... header fields
+	 * ("tcp flags syn th dport 81" is tcp). */
+	if (!c.l4)
+		c.l4 = payload_protos(t, n);
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
 	free(c.late);
@@ -1894,7 +1972,8 @@ static void chain_block(struct parser *p, struct chain *c)
 			continue;
 		}
 		collect(p, &v);
-		if (v.n && is_command_word(&v.t[0])) {
+		if (v.n && is_command_word(&v.t[0]) &&
+		    !(v.n > 1 && v.t[1].type == T_WORD && v.t[1].s[0] == '@')) {
 			perr(p, &v.t[0].loc, "unexpected '%.*s' in chain '%s': commands go outside table blocks",
 			     (int)v.t[0].len, v.t[0].s, c->name);
 			continue;

@@ -20,8 +20,11 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
+# A rule's matches are a conjunction: nft may list them in another order
+# (it merges header fields by offset), so they are compared as a set.
 normalize='[.rules[] | {family, table, chain, index, verdict, target,
-	matches: [.matches[] | {field, protocols, negated, ports}],
+	matches: ([.matches[] | {field, protocols, negated, ports}] |
+		  sort_by(.field, .protocols, .ports, .negated)),
 	nat_ports, snat_ports}] | sort_by(.family, .table, .chain, .index)'
 
 for dir in "$@"; do
