@@ -41,19 +41,29 @@ unsigned l4_from_word(const char *word)
 	return 0;
 }
 
-/* The single port NAME has on registry protocol P, or -1. */
-static int registry_port(const struct registry *reg, const char *name, int p)
+/*
+ * The port NAME has on registry protocol P, or -1.  IANA gives a few names
+ * several ports (http-alt: 591, 8008, 8080): then the one the services
+ * database gives (PREFER), which is what nft loads, else the first.
+ */
+static int registry_port(const struct registry *reg, const char *name, int p,
+			 int prefer)
 {
 	size_t first, n = registry_find_name(reg, name, &first);
+	int found = -1;
 
 	for (size_t i = first; i < first + n; i++) {
 		const struct reg_record *r = &reg->records[reg->by_name[i]];
 
-		if ((r->flags & REG_F_HAS_PORT) && r->lo == r->hi &&
-		    (r->protos & (1u << p)))
+		if (!(r->flags & REG_F_HAS_PORT) || r->lo != r->hi ||
+		    !(r->protos & (1u << p)))
+			continue;
+		if (r->lo == prefer)
 			return r->lo;
+		if (found < 0)
+			found = r->lo;
 	}
-	return -1;
+	return found;
 }
 
 int service_resolve(const struct registry *reg, const char *name,
@@ -64,20 +74,24 @@ int service_resolve(const struct registry *reg, const char *name,
 
 	if (protos & (L4_UDPLITE | L4_ANY) || !protos)
 		protos |= L4_TCP | L4_UDP;
+	int db = -1;
+
+	if (getservbyname_r(name, NULL, &se, buf, sizeof(buf), &res) == 0 && res)
+		db = ntohs((uint16_t)res->s_port);
 	for (size_t i = 0; i < sizeof(l4s) / sizeof(*l4s); i++) {
 		int port;
 
 		if (!(protos & l4s[i].bit) || l4s[i].reg < 0)
 			continue;
-		port = registry_port(reg, name, l4s[i].reg);
+		port = registry_port(reg, name, l4s[i].reg, db);
 		if (port >= 0) {
 			*ret_port = (uint16_t)port;
 			*ret_kind = LIT_SERVICE;
 			return 0;
 		}
 	}
-	if (getservbyname_r(name, NULL, &se, buf, sizeof(buf), &res) == 0 && res) {
-		*ret_port = ntohs((uint16_t)res->s_port);
+	if (db >= 0) {
+		*ret_port = (uint16_t)db;
 		*ret_kind = LIT_SERVICE_DB;
 		return 0;
 	}

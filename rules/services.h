@@ -12,8 +12,9 @@
  * Resolves service NAME for the protocols PROTOS (enum l4 bits; udplite
  * and "any" read as tcp, then udp) through IANA's registry, and failing
  * that through the system's services database (getservbyname, which is
- * what nft's getaddrinfo lookup reads).  Returns 0 with *ret_port and
- * *ret_kind (LIT_SERVICE or LIT_SERVICE_DB), or -ENOENT.
+ * what nft's getaddrinfo lookup reads).  Where IANA gives the name several
+ * ports, the services database picks among them.  Returns 0 with
+ * *ret_port and *ret_kind (LIT_SERVICE or LIT_SERVICE_DB), or -ENOENT.
  */
 int service_resolve(const struct registry *reg, const char *name,
 		    unsigned protos, uint16_t *ret_port, enum lit_kind *ret_kind);
