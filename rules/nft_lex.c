@@ -150,6 +150,7 @@ static void set_loc(struct src *s, struct token *t, const char *start,
 static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 {
 	const char *p = s->p, *start;
+	bool continued = false;
 
 	for (;;) {
 		while (p < s->end && is_space(*p))
@@ -160,11 +161,19 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 			p += p[1] == '\n' ? 2 : 3;
 			s->line++;
 			s->line_start = p;
+			continued = true;
 			continue;
 		}
 		if (p < s->end && *p == '#') {
 			while (p < s->end && *p != '\n')
 				p++;
+			/* nft takes a comment line inside a continuation whole,
+			 * with its newline: the statement goes on. */
+			if (continued && p < s->end) {
+				p++;
+				s->line++;
+				s->line_start = p;
+			}
 			continue;
 		}
 		break;
