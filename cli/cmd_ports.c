@@ -38,11 +38,6 @@ struct ports {
 	int status;
 };
 
-static uint32_t *recs_buf(const struct ports *pt)
-{
-	return pt->recs;
-}
-
 static unsigned l4_to_reg(unsigned bit)
 {
 	switch (bit) {
@@ -385,9 +380,9 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 
 				if (!(regp & (1u << p)))
 					continue;
-				n = registry_range_records(pt->reg, pr->lo, pr->hi, p, recs_buf(pt));
+				n = registry_range_records(pt->reg, pr->lo, pr->hi, p, pt->recs);
 				for (size_t i = 0; i < n && listed < 4; i++) {
-					const struct reg_record *r = &pt->reg->records[recs_buf(pt)[i]];
+					const struct reg_record *r = &pt->reg->records[pt->recs[i]];
 
 					if (r->kind != REG_CLASS_ASSIGNED || !r->name)
 						continue;

@@ -2016,6 +2016,7 @@ static int read_family(struct parser *p, enum family *ret)
 	return 1;
 }
 
+/* A name; else reports and skips the statement. */
 static bool read_name(struct parser *p, struct token *ret, const char *what)
 {
 	char b[256];
@@ -2024,14 +2025,29 @@ static bool read_name(struct parser *p, struct token *ret, const char *what)
 	if (ret->type == T_WORD || ret->type == T_STRING)
 		return true;
 	perr(p, &ret->loc, "expected a %s name, found %s", what, tok_text(ret, b, sizeof(b)));
+	if (tok_punct(ret, '{'))
+		skip_block(p);	/* the block of the object with no name */
 	if (ret->type != T_NL && ret->type != T_EOF)
 		recover(p);
 	return false;
 }
 
+/*
+ * Objects are looked up by a copy of their name on the stack; the ruleset
+ * copies a name only when it creates the object.
+ */
+#define NAMEBUF 256	/* nft's limit, NUL included */
+
+static const char *name_str(const struct token *t, char buf[static NAMEBUF])
+{
+	snprintf(buf, NAMEBUF, "%.*s", (int)t->len, t->s);
+	return buf;
+}
+
 static void table_block(struct parser *p, struct table *tb)
 {
 	struct token t, name;
+	char nbuf[NAMEBUF];
 
 	while (!p->stop) {
 		next(p, &t);
@@ -2049,7 +2065,7 @@ static void table_block(struct parser *p, struct table *tb)
 
 			if (!read_name(p, &name, "chain"))
 				continue;
-			c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len),
+			c = table_chain(p->rs, tb, name_str(&name, nbuf),
 					true);
 			if (!c->loc.line)
 				c->loc = name.loc;
@@ -2060,7 +2076,7 @@ static void table_block(struct parser *p, struct table *tb)
 
 			if (!read_name(p, &name, "set"))
 				continue;
-			s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len),
+			s = table_set(p->rs, tb, name_str(&name, nbuf),
 				      true);
 			s->is_map = tok_is(&t, "map");
 			if (!s->loc.line)
@@ -2093,24 +2109,35 @@ static void table_block(struct parser *p, struct table *tb)
 	}
 }
 
-static struct table *cmd_table_ref(struct parser *p, bool create, struct token *ret_name)
+/* "[family] NAME": the table, or NULL after reporting and skipping. */
+static struct table *cmd_table_ref(struct parser *p, bool create)
 {
 	enum family f;
 	struct token name;
 	struct table *t;
+	char buf[NAMEBUF];
 
 	read_family(p, &f);
 	if (!read_name(p, &name, "table"))
-		return NULL;
-	if (ret_name)
-		*ret_name = name;
-	t = ruleset_table(p->rs, f, arena_strndup(&p->rs->arena, name.s, name.len), create);
-	if (t && !t->loc.line)
-		t->loc = name.loc;
-	if (!t)
+		return NULL;	/* reported and skipped */
+	t = ruleset_table(p->rs, f, name_str(&name, buf), create);
+	if (!t) {
 		perr(p, &name.loc, "table '%.*s' (%s) does not exist", (int)name.len, name.s,
 		     family_name(f));
+		recover(p);
+		return NULL;
+	}
+	if (!t->loc.line)
+		t->loc = name.loc;
 	return t;
+}
+
+/* "[family] TABLE NAME" of a chain, set or map: false after reporting. */
+static bool object_ref(struct parser *p, const char *what, struct table **ret_table,
+		       struct token *ret_name)
+{
+	*ret_table = cmd_table_ref(p, false);
+	return *ret_table && read_name(p, ret_name, what);
 }
 
 static void end_statement(struct parser *p)
@@ -2138,21 +2165,16 @@ static void end_statement(struct parser *p)
 /* add|create|insert|delete ... OBJECT */
 static void cmd_object(struct parser *p, const struct token *verb, const struct token *obj)
 {
-	bool add = !verb || tok_is(verb, "add") || tok_is(verb, "create");
 	bool del = verb && (tok_is(verb, "delete") || tok_is(verb, "destroy"));
 	bool insert = verb && tok_is(verb, "insert");
 	struct token name;
 	struct table *tb;
-	char b[256];
+	char b[256], nbuf[NAMEBUF];
 
 	if (tok_is(obj, "table")) {
-		struct token tn;
-
-		tb = cmd_table_ref(p, !del, &tn);
-		if (!tb) {
-			recover(p);
+		tb = cmd_table_ref(p, !del);
+		if (!tb)
 			return;
-		}
 		if (del) {
 			ruleset_delete_table(p->rs, tb);
 		} else if (tok_punct(peek(p), '{')) {
@@ -2167,12 +2189,9 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 	if (tok_is(obj, "chain")) {
 		struct chain *c;
 
-		tb = cmd_table_ref(p, false, NULL);
-		if (!tb || !read_name(p, &name, "chain")) {
-			recover(p);
+		if (!object_ref(p, "chain", &tb, &name))
 			return;
-		}
-		c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), !del);
+		c = table_chain(p->rs, tb, name_str(&name, nbuf), !del);
 		if (!c) {
 			perr(p, &name.loc, "chain '%.*s' does not exist", (int)name.len, name.s);
 			recover(p);
@@ -2196,12 +2215,9 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 	if (tok_is(obj, "set") || tok_is(obj, "map")) {
 		struct set *s;
 
-		tb = cmd_table_ref(p, false, NULL);
-		if (!tb || !read_name(p, &name, "set")) {
-			recover(p);
+		if (!object_ref(p, "set", &tb, &name))
 			return;
-		}
-		s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), !del);
+		s = table_set(p->rs, tb, name_str(&name, nbuf), !del);
 		if (!s) {
 			perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
 			recover(p);
@@ -2222,12 +2238,9 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 	if (tok_is(obj, "element")) {
 		struct set *s;
 
-		tb = cmd_table_ref(p, false, NULL);
-		if (!tb || !read_name(p, &name, "set")) {
-			recover(p);
+		if (!object_ref(p, "set", &tb, &name))
 			return;
-		}
-		s = table_set(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), false);
+		s = table_set(p->rs, tb, name_str(&name, nbuf), false);
 		if (!s) {
 			perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
 			recover(p);
@@ -2253,12 +2266,9 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 		struct tokvec v = { 0 };
 		long pos = insert ? 0 : -1;
 
-		tb = cmd_table_ref(p, false, NULL);
-		if (!tb || !read_name(p, &name, "chain")) {
-			recover(p);
+		if (!object_ref(p, "chain", &tb, &name))
 			return;
-		}
-		c = table_chain(p->rs, tb, arena_strndup(&p->rs->arena, name.s, name.len), false);
+		c = table_chain(p->rs, tb, name_str(&name, nbuf), false);
 		if (!c) {
 			perr(p, &name.loc, "chain '%.*s' does not exist in table '%s'",
 			     (int)name.len, name.s, tb->name);
@@ -2311,7 +2321,6 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 		free(v.t);
 		return;
 	}
-	(void)add;
 	perr(p, &obj->loc, "unknown object %s", tok_text(obj, b, sizeof(b)));
 	recover(p);
 }
@@ -2320,6 +2329,7 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 {
 	struct token obj, name;
 	struct table *tb;
+	char nbuf[NAMEBUF];
 
 	next(p, &obj);
 	if (tok_is(&obj, "ruleset")) {
@@ -2329,7 +2339,7 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 		return;
 	}
 	if (tok_is(&obj, "table")) {
-		tb = cmd_table_ref(p, false, NULL);
+		tb = cmd_table_ref(p, false);
 		if (tb)
 			for (uint32_t i = 0; i < tb->nchains; i++)
 				chain_flush(tb->chains[i]);
@@ -2337,14 +2347,11 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 		return;
 	}
 	if (tok_is(&obj, "chain") || tok_is(&obj, "set") || tok_is(&obj, "map")) {
-		tb = cmd_table_ref(p, false, NULL);
-		if (!tb || !read_name(p, &name, tok_is(&obj, "chain") ? "chain" : "set")) {
-			recover(p);
+		if (!object_ref(p, tok_is(&obj, "chain") ? "chain" : "set", &tb, &name))
 			return;
-		}
 		if (tok_is(&obj, "chain")) {
 			struct chain *c = table_chain(p->rs, tb,
-				arena_strndup(&p->rs->arena, name.s, name.len), false);
+				name_str(&name, nbuf), false);
 
 			if (c)
 				chain_flush(c);
@@ -2352,7 +2359,7 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 				perr(p, &name.loc, "chain '%.*s' does not exist", (int)name.len, name.s);
 		} else {
 			struct set *s = table_set(p->rs, tb,
-				arena_strndup(&p->rs->arena, name.s, name.len), false);
+				name_str(&name, nbuf), false);
 
 			if (s) {
 				s->ports.n = 0;
