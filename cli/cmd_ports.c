@@ -14,6 +14,23 @@
 
 #define MAX_INCLUDE_DIRS 64
 #define NAMES_MAX 16	/* service names listed per range */
+/*
+ * Rulesets name the same ports again and again: the registry's answer for
+ * a range is made once and kept in a direct-mapped cache (a slot is
+ * overwritten when another range hashes to it, so memory stays bounded).
+ */
+#define CACHE_SLOTS 8192
+#define TEXT_MAX 2048	/* longest text a range_text() writes */
+
+struct cache_slot {
+	uint32_t key;		/* lo << 16 | hi */
+	uint16_t protos;	/* what it is for, | 0x100; 0: empty slot */
+	uint16_t len;
+	union {
+		char *text;	/* text: range_text() output (malloc'd) */
+		json_t *json;	/* json: service_json() of one protocol */
+	} u;
+};
 
 static const char usage[] =
 	"usage: portolan ports [options] [FILE|DIR|-]...\n\n"
@@ -36,7 +53,35 @@ struct ports {
 	struct nft_options nft;
 	json_t *diags;
 	int status;
+	struct cache_slot *cache;	/* CACHE_SLOTS */
 };
+
+static struct cache_slot *cache_slot(const struct ports *pt, uint16_t lo,
+				     uint16_t hi, unsigned protos)
+{
+	uint32_t h = ((uint32_t)lo << 16 | hi) * 2654435761u ^ protos * 40503u;
+
+	return &pt->cache[(h >> 13) % CACHE_SLOTS];
+}
+
+static bool cache_hit(const struct cache_slot *s, uint16_t lo, uint16_t hi,
+		      unsigned protos)
+{
+	return s->protos == (protos | 0x100) && s->key == ((uint32_t)lo << 16 | hi);
+}
+
+static void cache_free(struct ports *pt)
+{
+	for (size_t i = 0; pt->cache && i < CACHE_SLOTS; i++) {
+		if (!pt->cache[i].protos)
+			continue;
+		if (pt->json)
+			json_decref(pt->cache[i].u.json);
+		else
+			free(pt->cache[i].u.text);
+	}
+	free(pt->cache);
+}
 
 static unsigned l4_to_reg(unsigned bit)
 {
@@ -53,9 +98,11 @@ static unsigned l4_to_reg(unsigned bit)
 /* Text output through one buffer: printf would dominate large rulesets. */
 static char obuf[1 << 16];
 static size_t olen;
+static size_t oflushes;
 
 static void oflush(void)
 {
+	oflushes++;
 	fwrite(obuf, 1, olen, stdout);
 	olen = 0;
 }
@@ -183,6 +230,21 @@ static json_t *service_json(const struct ports *pt, const struct portrange *pr,
 	return j;
 }
 
+static json_t *cached_service_json(const struct ports *pt,
+				   const struct portrange *pr, enum reg_proto proto)
+{
+	struct cache_slot *s = cache_slot(pt, pr->lo, pr->hi, proto);
+
+	if (!cache_hit(s, pr->lo, pr->hi, proto)) {
+		if (s->protos)
+			json_decref(s->u.json);
+		s->u.json = service_json(pt, pr, proto);
+		s->key = (uint32_t)pr->lo << 16 | pr->hi;
+		s->protos = (uint16_t)(proto | 0x100);
+	}
+	return json_incref(s->u.json);
+}
+
 static json_t *services_json(const struct ports *pt, const struct portset *ps,
 			     unsigned protos)
 {
@@ -195,7 +257,7 @@ static json_t *services_json(const struct ports *pt, const struct portset *ps,
 	for (uint32_t i = 0; i < ps->n; i++)
 		for (int p = 0; p < REG_NPROTO; p++)
 			if (regp & (1u << p))
-				json_array_append_new(a, service_json(pt, &ps->r[i], p));
+				json_array_append_new(a, cached_service_json(pt, &ps->r[i], p));
 	return a;
 }
 
@@ -396,6 +458,34 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 	}
 }
 
+static void cached_range_text(const struct ports *pt, const struct portrange *pr,
+			      unsigned protos)
+{
+	struct cache_slot *s = cache_slot(pt, pr->lo, pr->hi, protos);
+	size_t from, flushes;
+
+	if (cache_hit(s, pr->lo, pr->hi, protos)) {
+		outn(s->u.text, s->len);
+		return;
+	}
+	/* Made in the output buffer in one piece, then kept. */
+	if (olen + TEXT_MAX > sizeof(obuf))
+		oflush();
+	from = olen;
+	flushes = oflushes;
+	range_text(pt, pr, protos);
+	if (oflushes != flushes || olen - from > UINT16_MAX)
+		return;		/* longer than foreseen: not kept */
+	free(s->protos ? s->u.text : NULL);
+	s->len = (uint16_t)(olen - from);
+	s->u.text = malloc(s->len ? s->len : 1);
+	if (!s->u.text)
+		abort();
+	memcpy(s->u.text, obuf + from, s->len);
+	s->key = (uint32_t)pr->lo << 16 | pr->hi;
+	s->protos = (uint16_t)(protos | 0x100);
+}
+
 static void portset_text(const struct ports *pt, const struct portset *ps,
 			 unsigned protos)
 {
@@ -408,7 +498,7 @@ static void portset_text(const struct ports *pt, const struct portset *ps,
 			outs(" more ranges");
 			break;
 		}
-		range_text(pt, &ps->r[i], protos);
+		cached_range_text(pt, &ps->r[i], protos);
 	}
 	if (!ps->n)
 		outs("(none)");
@@ -675,6 +765,9 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		abort();
 	pt.nft.include_dirs = dirs;
 	pt.diags = json_array();
+	pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));
+	if (!pt.cache)
+		abort();
 	if (pt.json) {
 		outs("{\n  \"registry\": {\"updated\": ");
 		if (pt.reg->updated) {
@@ -702,6 +795,7 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		oflush();
 	}
 	json_decref(pt.diags);
+	cache_free(&pt);
 	free(pt.recs);
 	return pt.status;
 }

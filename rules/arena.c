@@ -8,7 +8,7 @@
 #include "arena.h"
 
 #define CHUNK_SIZE (256u << 10)
-#define ALIGN 16u
+#define ALIGN 8u	/* the model holds nothing wider than a pointer or uint64_t */
 
 struct arena_chunk {
 	struct arena_chunk *next;

@@ -535,7 +535,7 @@ static void flush_opaque(struct rulectx *c, size_t end)
 			const char *to = b->s + b->len + (b->type == T_STRING);
 
 			loc = span(a, b);
-			rule_add_opaque_n(c->p->rs, c->r, from, (size_t)(to - from), &loc);
+			rule_add_opaque_src(c->p->rs, c->r, from, (size_t)(to - from), &loc);
 			return;
 		}
 	}

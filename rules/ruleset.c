@@ -6,10 +6,10 @@
 
 #include "ruleset.h"
 
-/* Most arrays here hold one or two items: start small. */
+/* Most arrays here hold a single item: start with room for one. */
 #define GROW(rs, arr, n, a) do {					\
 	if ((n) == (a)) {						\
-		uint32_t na_ = (a) ? (a) * 2 : 2;			\
+		uint32_t na_ = (a) ? (a) * 2 : 1;			\
 		(arr) = arena_grow(&(rs)->arena, (arr),			\
 				   (size_t)(a) * sizeof(*(arr)),	\
 				   (size_t)na_ * sizeof(*(arr)));	\
@@ -205,8 +205,15 @@ void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
 void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
 		       size_t len, const struct loc *loc)
 {
+	rule_add_opaque_src(rs, r, arena_strndup(&rs->arena, text, len), len, loc);
+}
+
+void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
+			 size_t len, const struct loc *loc)
+{
 	GROW(rs, r->opaque, r->nopaque, r->aopaque);
-	r->opaque[r->nopaque].text = arena_strndup(&rs->arena, text, len);
+	r->opaque[r->nopaque].text = text;
+	r->opaque[r->nopaque].len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	if (loc)
 		r->opaque[r->nopaque].loc = *loc;
 	r->nopaque++;

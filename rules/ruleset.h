@@ -141,9 +141,14 @@ struct nat_target {
 	struct loc loc;
 };
 
-/* An expression a reader did not understand, kept in place. */
+/*
+ * An expression a reader did not understand, kept in place.  TEXT is not
+ * NUL-terminated: it is often the source text itself, which the ruleset
+ * owns.
+ */
 struct opaque {
 	const char *text;
+	uint32_t len;
 	struct loc loc;
 };
 
@@ -278,6 +283,9 @@ void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
 		     const struct loc *loc);
 void rule_add_opaque_n(struct ruleset *rs, struct rule *r, const char *text,
 		       size_t len, const struct loc *loc);
+/* The same for TEXT in the ruleset's own source text: kept, not copied. */
+void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
+			 size_t len, const struct loc *loc);
 
 /*
  * Gives each match on a named set or map ("tcp dport @web") the ports of
