@@ -27,7 +27,8 @@ struct cmd {
 	const char *usage;	/* full --help text */
 };
 
-extern const struct cmd cmd_lookup_def, cmd_ports_def, cmd_registry_def;
+extern const struct cmd cmd_lookup_def, cmd_ports_def, cmd_registry_def,
+	cmd_lint_def, cmd_explain_def;
 
 /* The registry chosen for this run; prints the error and returns NULL. */
 const struct registry *cli_registry(struct cli *cli);

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "diagfmt.h"
 #include "input.h"
+#include "inputs.h"
 #include "regfmt.h"
 #include "services.h"
 
@@ -35,12 +36,19 @@ struct cache_slot {
 static const char usage[] =
 	"usage: portolan ports [options] [FILE|DIR|-]...\n\n"
 	"Every port match in a ruleset, with what IANA's registry says of each\n"
-	"port.  Directories are searched for *.nft, *.conf and *.json files; '-'\n"
-	"reads standard input (the default).\n\n"
+	"port.  Rulesets are nftables (nft -f text, nft -j JSON) or iptables\n"
+	"(iptables-save dumps, shell scripts calling iptables).  Directories are\n"
+	"searched for *.nft, *.conf, *.json, *.rules, *.v4, *.v6 and *.sh files;\n"
+	"'-' reads standard input (the default).\n\n"
 	"options:\n"
 	"   -f, --format FMT        text (default) or json\n"
-	"   -i, --input-format FMT  auto (default), nft or nft-json\n"
+	"   -i, --input-format FMT  auto (default), nft, nft-json, iptables or\n"
+	"                           iptables-script\n"
 	"   -I, --include DIR       search DIR for relative includes (repeatable)\n"
+	"   --family ip|ip6         the family of iptables input (default: from\n"
+	"                           its content, else ip)\n"
+	"   --ipset FILE            \"ipset save\" output: the ports of the sets\n"
+	"                           iptables rules match with -m set\n"
 	"   --registry FILE         use this registry file instead of the built-in one\n\n"
 	"exit status: 0 read cleanly, 2 an input had errors or could not be read\n";
 
@@ -50,7 +58,8 @@ struct ports {
 	uint32_t *recs;		/* room for every record, for range listings */
 	bool json;
 	enum input_format format;
-	struct nft_options nft;
+	struct input_options in;
+	struct ipset_db *ipsets;
 	json_t *diags;
 	int status;
 	struct cache_slot *cache;	/* CACHE_SLOTS */
@@ -314,8 +323,10 @@ static void rule_json(struct ports *pt, const struct ruleset *rs,
 		names_json(jm, m);
 		if (m->set)
 			json_object_set_new(jm, "set", regfmt_jstr(m->set));
-		if (m->source == SRC_CT)
-			json_object_set_new(jm, "source", json_string("ct"));
+		if (m->source != SRC_PAYLOAD)
+			json_object_set_new(jm, "source", json_string(
+				m->source == SRC_CT ? "ct" :
+				m->source == SRC_MULTIPORT ? "multiport" : "ipset"));
 		json_array_append_new(matches, jm);
 	}
 	j = json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:s, s:o}",
@@ -631,7 +642,7 @@ static void read_one(struct ports *pt, const char *file)
 	}
 	rs = ruleset_new();
 	input_read(rs, strcmp(file, "-") == 0 ? "<stdin>" : file, text, len,
-		   pt->format, pt->reg, &pt->nft);
+		   pt->format, pt->reg, &pt->in);
 	if (pt->json) {
 		diags_json(pt, rs);
 	} else {
@@ -643,71 +654,37 @@ static void read_one(struct ports *pt, const char *file)
 		pt->status = EXIT_USAGE;
 	emit(pt, rs);
 	oflush();
+	diagfmt_forget();	/* its line index points into RS */
 	ruleset_free(rs);
 }
 
-static bool wanted(const char *name)
+/* The ipset file: read once, its problems shown like an input's. */
+static bool read_ipsets(struct ports *pt, const char *file)
 {
-	const char *dot = strrchr(name, '.');
+	char *text;
+	size_t len;
+	int r = input_slurp(file, &text, &len);
+	const struct ruleset *rs;
 
-	return name[0] != '.' && dot && (strcmp(dot, ".nft") == 0 ||
-					 strcmp(dot, ".conf") == 0 ||
-					 strcmp(dot, ".json") == 0);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void read_path(struct ports *pt, const char *path, int depth)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	char **names = NULL;
-	size_t n = 0, a = 0;
-
-	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		read_one(pt, path);
-		return;
+	if (r < 0) {
+		cli_error("ports", "%s: %s", file, strerror(-r));
+		return false;
 	}
-	if (depth > 16)
-		return;
-	d = opendir(path);
-	if (!d) {
-		cli_error("ports", "%s: %s", path, strerror(errno));
+	pt->ipsets = ipset_db_read(file, text, len, pt->reg);
+	pt->in.ipt.ipsets = pt->ipsets;
+	rs = ipset_db_diags(pt->ipsets);
+	if (pt->json)
+		diags_json(pt, rs);
+	else
+		diagfmt_print(stderr, rs);
+	if (rs->nerrors)
 		pt->status = EXIT_USAGE;
-		return;
-	}
-	while ((e = readdir(d))) {
-		char *full;
-		struct stat es;
+	return true;
+}
 
-		if (e->d_name[0] == '.')
-			continue;
-		if (asprintf(&full, "%s%s%s", path,
-			     path[strlen(path) - 1] == '/' ? "" : "/", e->d_name) < 0)
-			abort();
-		if (stat(full, &es) == 0 && (S_ISDIR(es.st_mode) || wanted(e->d_name))) {
-			if (n == a) {
-				a = a ? a * 2 : 16;
-				names = realloc(names, a * sizeof(*names));
-				if (!names)
-					abort();
-			}
-			names[n++] = full;
-		} else {
-			free(full);
-		}
-	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < n; i++) {
-		read_path(pt, names[i], depth + 1);
-		free(names[i]);
-	}
-	free(names);
+static void read_input(void *arg, const char *file)
+{
+	read_one(arg, file);
 }
 
 static int cmd_ports(struct cli *cli, int argc, char **argv)
@@ -717,12 +694,15 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "include", required_argument, NULL, 'I' },
 		{ "registry", required_argument, NULL, 'R' },
+		{ "family", required_argument, NULL, 'F' },
+		{ "ipset", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *dirs[MAX_INCLUDE_DIRS + 1] = { 0 };
 	size_t ndirs = 0;
-	struct ports pt = { .status = EXIT_OK };
+	struct ports pt = { .status = EXIT_OK, .in.ipt.family = -1 };
+	const char *ipset_file = NULL;
 	int c, f;
 
 	optind = 1;
@@ -749,6 +729,18 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		case 'R':
 			cli->registry_file = optarg;
 			break;
+		case 'F':
+			if (strcmp(optarg, "ip") == 0 || strcmp(optarg, "ipv4") == 0)
+				pt.in.ipt.family = FAM_IP;
+			else if (strcmp(optarg, "ip6") == 0 || strcmp(optarg, "ipv6") == 0)
+				pt.in.ipt.family = FAM_IP6;
+			else
+				return cli_usage_error(&cmd_ports_def,
+						       "unknown family '%s': use ip or ip6", optarg);
+			break;
+		case 'S':
+			ipset_file = optarg;
+			break;
 		case 'h':
 			cli_help(&cmd_ports_def, stdout);
 			return EXIT_OK;
@@ -763,8 +755,10 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	pt.recs = malloc((pt.reg->nrecords + 1) * sizeof(*pt.recs));
 	if (!pt.recs)
 		abort();
-	pt.nft.include_dirs = dirs;
+	pt.in.nft.include_dirs = dirs;
 	pt.diags = json_array();
+	if (ipset_file && !read_ipsets(&pt, ipset_file))
+		return EXIT_USAGE;
 	pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));
 	if (!pt.cache)
 		abort();
@@ -780,9 +774,9 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		outs("},\n  \"rules\": [\n");
 	}
 	if (optind == argc)
-		read_path(&pt, "-", 0);
+		pt.status |= inputs_walk("ports", "-", read_input, &pt);
 	for (int i = optind; i < argc; i++)
-		read_path(&pt, argv[i], 0);
+		pt.status |= inputs_walk("ports", argv[i], read_input, &pt);
 	if (pt.json) {
 		size_t k;
 		json_t *d;
@@ -796,6 +790,7 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	}
 	json_decref(pt.diags);
 	cache_free(&pt);
+	ipset_db_free(pt.ipsets);
 	free(pt.recs);
 	return pt.status;
 }

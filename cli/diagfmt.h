@@ -13,4 +13,9 @@ unsigned diagfmt_print(FILE *out, const struct ruleset *rs);
 void diagfmt_one(FILE *out, const struct ruleset *rs, const struct loc *loc,
 		 const char *level, const char *msg);
 
+/* The start of line LINE of FILE in RS (not NUL-terminated at its end), or
+ * NULL; an index of the file's lines is kept until diagfmt_forget(). */
+const char *diagfmt_line(const struct ruleset *rs, uint32_t file, uint32_t line);
+void diagfmt_forget(void);
+
 #endif

@@ -7,8 +7,10 @@
 #include "cli.h"
 
 static const struct cmd *const commands[] = {
-	&cmd_lookup_def,
+	&cmd_lint_def,
 	&cmd_ports_def,
+	&cmd_lookup_def,
+	&cmd_explain_def,
 	&cmd_registry_def,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(*commands))

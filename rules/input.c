@@ -18,6 +18,10 @@ int input_format_from_name(const char *s)
 		return INPUT_NFT;
 	if (strcmp(s, "nft-json") == 0 || strcmp(s, "json") == 0)
 		return INPUT_NFT_JSON;
+	if (strcmp(s, "iptables") == 0 || strcmp(s, "iptables-save") == 0)
+		return INPUT_IPT_SAVE;
+	if (strcmp(s, "iptables-script") == 0 || strcmp(s, "sh") == 0)
+		return INPUT_IPT_SCRIPT;
 	return -1;
 }
 
@@ -27,26 +31,70 @@ const char *input_format_name(enum input_format f)
 	case INPUT_AUTO: return "auto";
 	case INPUT_NFT: return "nft";
 	case INPUT_NFT_JSON: return "nft-json";
+	case INPUT_IPT_SAVE: return "iptables";
+	case INPUT_IPT_SCRIPT: return "iptables-script";
 	}
 	return "?";
 }
 
+/* The first word of a line, without a leading path ("/sbin/iptables"). */
+static bool calls_iptables(const char *p, const char *end)
+{
+	const char *w = p, *slash;
+	size_t len;
+
+	while (p < end && *p != ' ' && *p != '\t' && *p != ';')
+		p++;
+	slash = memrchr(w, '/', (size_t)(p - w));
+	if (slash)
+		w = slash + 1;
+	len = (size_t)(p - w);
+	return (len >= 8 && memcmp(w, "iptables", 8) == 0 &&
+		!(len >= 12 && memcmp(w + len - 5, "-save", 5) == 0)) ||
+	       (len >= 9 && memcmp(w, "ip6tables", 9) == 0 &&
+		!(len >= 13 && memcmp(w + len - 5, "-save", 5) == 0));
+}
+
 enum input_format input_detect(const char *text, size_t len)
 {
-	size_t i = 0;
+	const char *p = text, *end = text + len;
+	bool first = true;
 
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		i = 3;
-	while (i < len && strchr(" \t\r\n", text[i]))
-		i++;
-	/* nft -j always starts with {"nftables": [...]} */
-	if (i < len && text[i] == '{') {
-		size_t j = i + 1;
+		p += 3;
+	/* Line by line: the first that tells. */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
 
-		while (j < len && strchr(" \t\r\n", text[j]))
-			j++;
-		if (j < len && text[j] == '"')
-			return INPUT_NFT_JSON;
+		while (p < le && strchr(" \t\r", *p))
+			p++;
+		if (p < le) {
+			/* nft -j always starts with {"nftables": [...]} */
+			if (first && *p == '{') {
+				const char *j = p + 1;
+
+				while (j < end && strchr(" \t\r\n", *j))
+					j++;
+				if (j < end && *j == '"')
+					return INPUT_NFT_JSON;
+			}
+			if (first && le - p > 2 && p[0] == '#' && p[1] == '!' &&
+			    !memmem(p, (size_t)(le - p), "nft", 3))
+				return INPUT_IPT_SCRIPT;	/* #!/bin/sh */
+			if (*p == '*' && le - p > 1 && p[1] >= 'a' && p[1] <= 'z')
+				return INPUT_IPT_SAVE;		/* *filter */
+			if (*p != '#' && calls_iptables(p, le))
+				return INPUT_IPT_SCRIPT;
+			if (*p != '#' && (strncmp(p, "table", 5) == 0 ||
+					  strncmp(p, "add ", 4) == 0 ||
+					  strncmp(p, "flush", 5) == 0 ||
+					  strncmp(p, "define", 6) == 0 ||
+					  strncmp(p, "include", 7) == 0))
+				return INPUT_NFT;
+			first = false;
+		}
+		p = nl ? nl + 1 : end;
 	}
 	return INPUT_NFT;
 }
@@ -54,14 +102,24 @@ enum input_format input_detect(const char *text, size_t len)
 enum input_format input_read(struct ruleset *rs, const char *name, char *text,
 			     size_t len, enum input_format format,
 			     const struct registry *reg,
-			     const struct nft_options *opts)
+			     const struct input_options *opts)
 {
 	if (format == INPUT_AUTO)
 		format = input_detect(text, len);
-	if (format == INPUT_NFT_JSON)
+	switch (format) {
+	case INPUT_NFT_JSON:
 		nft_json_read(rs, name, text, len, reg);
-	else
-		nft_text_read(rs, name, text, len, reg, opts);
+		break;
+	case INPUT_IPT_SAVE:
+		ipt_save_read(rs, name, text, len, reg, opts ? &opts->ipt : NULL);
+		break;
+	case INPUT_IPT_SCRIPT:
+		ipt_script_read(rs, name, text, len, reg, opts ? &opts->ipt : NULL);
+		break;
+	default:
+		nft_text_read(rs, name, text, len, reg, opts ? &opts->nft : NULL);
+		break;
+	}
 	ruleset_resolve_sets(rs);
 	return format;
 }

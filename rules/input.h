@@ -3,15 +3,24 @@
 #ifndef PORTOLAN_INPUT_H
 #define PORTOLAN_INPUT_H
 
+#include "iptables.h"
 #include "nft.h"
 
 enum input_format {
 	INPUT_AUTO,
 	INPUT_NFT,		/* nft text */
 	INPUT_NFT_JSON,		/* nft -j */
+	INPUT_IPT_SAVE,		/* iptables-save */
+	INPUT_IPT_SCRIPT,	/* a shell script calling iptables */
 };
 
-/* "auto", "nft", "nft-json"; -1 for anything else. */
+struct input_options {
+	struct nft_options nft;
+	struct ipt_options ipt;
+};
+
+/* "auto", "nft", "nft-json", "iptables", "iptables-script"; -1 for
+ * anything else. */
 int input_format_from_name(const char *s);
 const char *input_format_name(enum input_format f);
 
@@ -26,7 +35,7 @@ enum input_format input_detect(const char *text, size_t len);
 enum input_format input_read(struct ruleset *rs, const char *name, char *text,
 			     size_t len, enum input_format format,
 			     const struct registry *reg,
-			     const struct nft_options *opts);
+			     const struct input_options *opts);
 
 /*
  * Reads FILE ("-": standard input) whole, under a size cap.  Returns 0 with

@@ -449,6 +449,22 @@ static int map_data_port(struct jctx *j, json_t *d, enum map_data dm,
 	return 0;
 }
 
+/* The verdict of a verdict map's data: {"accept": null}, {"jump": {...}}. */
+static enum verdict json_verdict(const json_t *d)
+{
+	static const struct { const char *w; enum verdict v; } words[] = {
+		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
+		{ "reject", VERDICT_REJECT }, { "jump", VERDICT_JUMP },
+		{ "goto", VERDICT_GOTO }, { "return", VERDICT_RETURN },
+		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
+	};
+
+	for (size_t i = 0; json_is_object(d) && i < sizeof(words) / sizeof(*words); i++)
+		if (json_object_get(d, words[i].w))
+			return words[i].v;
+	return VERDICT_NONE;
+}
+
 /*
  * A {"map"|"vmap": {"key": K, "data": D}} lookup: a port match of KIND
  * when K is a port key, and for NAT maps the ports of the data side into
@@ -487,8 +503,16 @@ static int map_expr(struct jctx *j, struct rule *r, const json_t *m,
 					     show(j, e));
 				return -1;
 			}
+			size_t before[MAX_CONCAT];
+
+			for (int c = 0; c < MAX_CONCAT; c++)
+				before[c] = lv[c].n;
 			if (has_key && key_values(j, &ki, k, lv))
 				return -1;
+			if (kind == MATCH_VMAP)	/* each element's own verdict */
+				for (int c = 0; c < MAX_CONCAT; c++)
+					for (size_t x = before[c]; x < lv[c].n; x++)
+						lv[c].v[x].verdict = (uint8_t)json_verdict(d);
 			if (dm != DATA_NONE && map_data_port(j, d, dm, nat))
 				return -1;
 		}
@@ -737,6 +761,10 @@ static const char *named_map(json_t *v)
 static void stmt_nat(struct jctx *j, struct rule *r, json_t *stmt,
 		     const char *name, json_t *v, unsigned cons)
 {
+	r->nat_kinds |= strcmp(name, "dnat") == 0 ? NAT_DNAT :
+			strcmp(name, "redirect") == 0 ? NAT_REDIRECT :
+			strcmp(name, "tproxy") == 0 ? NAT_TPROXY :
+			strcmp(name, "snat") == 0 ? NAT_SNAT : NAT_MASQUERADE;
 	struct nat_target **slot = strcmp(name, "snat") == 0 ||
 		strcmp(name, "masquerade") == 0 ? &r->snat : &r->nat;
 	struct litvec nat = { 0 };
@@ -890,6 +918,7 @@ static void read_rule(struct jctx *j, json_t *o)
 		ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
 			     "rule comment '%s' is not a string", show(j, comment));
 	cons = rule_constraint(expr);
+	r->l4 = (uint8_t)cons;
 	json_array_foreach(expr, i, stmt) {
 		name = obj_key(stmt, &v);
 		if (!name) {

@@ -356,7 +356,7 @@ static enum pv port_word(struct parser *p, const struct token *t,
 	enum pv r;
 
 	memset(ret, 0, sizeof(*ret));
-	ret->loc = t->loc;
+	ret->loc = *at(t);	/* a $variable's port stands where it is used */
 	if (t->type == T_STRING)	/* "http": how names like "time" are written */
 		return port_atom(p, t->s, t->len, t, protos, ret) == PV_OK ? PV_OK :
 		       PV_NOT_A_PORT;
@@ -654,6 +654,39 @@ static const char *map_colon(const struct token *t)
 	return memchr(t->s, ':', t->len);
 }
 
+/* A verdict map element's verdict: "22 : accept", "22:drop", "22: jump web". */
+static enum verdict elem_verdict(const struct token *t, size_t n, size_t k)
+{
+	static const struct { const char *w; enum verdict v; } words[] = {
+		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
+		{ "reject", VERDICT_REJECT }, { "jump", VERDICT_JUMP },
+		{ "goto", VERDICT_GOTO }, { "return", VERDICT_RETURN },
+		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
+	};
+	const char *s = NULL;
+	size_t len = 0;
+
+	for (size_t j = k; j < n && !s; j++) {
+		const char *colon = map_colon(&t[j]);
+
+		if (tok_is(&t[j], ":") || (colon && colon + 1 == t[j].s + t[j].len)) {
+			if (j + 1 < n) {
+				s = t[j + 1].s;
+				len = t[j + 1].len;
+			}
+			break;
+		}
+		if (colon) {
+			s = colon + 1;
+			len = (size_t)(t[j].s + t[j].len - s);
+		}
+	}
+	for (size_t i = 0; s && i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i].w) == len && memcmp(words[i].w, s, len) == 0)
+			return words[i].v;
+	return VERDICT_NONE;
+}
+
 static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 		      void *arg)
 {
@@ -708,6 +741,8 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 		}
 		switch (port_value(c->p, tmp, m, &j, e->protos, &lit)) {
 		case PV_OK:
+			if (e->vmap)
+				lit.verdict = (uint8_t)elem_verdict(t, n, k);
 			add_lit(c, e->m, &lit, &e->alits);
 			break;
 		case PV_NOT_A_PORT: {
@@ -1422,6 +1457,9 @@ static bool try_nat(struct rulectx *c)
 		slot = &c->r->snat;
 	else
 		return false;
+	c->r->nat_kinds |= tok_is(t, "dnat") ? NAT_DNAT : tok_is(t, "redirect") ? NAT_REDIRECT :
+			   tok_is(t, "tproxy") ? NAT_TPROXY : tok_is(t, "snat") ? NAT_SNAT :
+			   NAT_MASQUERADE;
 	flush_opaque(c, c->i);
 	port_only = tok_is(t, "redirect") || tok_is(t, "masquerade");
 	c->i++;
@@ -1556,6 +1594,7 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	 * ("tcp flags syn th dport 81" is tcp). */
 	if (!c.l4)
 		c.l4 = payload_protos(t, n);
+	r->l4 = (uint8_t)c.l4;
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
 	free(c.late);

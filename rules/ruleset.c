@@ -100,22 +100,105 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
 	return t;
 }
 
+/*
+ * Chains by name: kube-proxy's rulesets hold tens of thousands of chains
+ * and name one in nearly every rule.  The index is rebuilt when it fills
+ * or loses a chain (rare); while a table has few chains it is not needed.
+ */
+#define CHASH_MIN 16
+
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void chash_put(struct table *t, struct chain *c)
+{
+	uint32_t h = name_hash(c->name), i = h & (t->chash_size - 1);
+
+	while (t->chash[i].chain)
+		i = (i + 1) & (t->chash_size - 1);
+	t->chash[i].hash = h;
+	t->chash[i].chain = c;
+}
+
+static void chash_rebuild(struct ruleset *rs, struct table *t)
+{
+	uint32_t size = CHASH_MIN * 2;
+
+	while (size < t->nchains * 2 + 2)
+		size *= 2;
+	/* the old index stays in the arena: rebuilding doubles, so the
+	 * waste is bounded by the final size */
+	if (size != t->chash_size)
+		t->chash = arena_alloc(&rs->arena, size * sizeof(*t->chash));
+	else
+		memset(t->chash, 0, size * sizeof(*t->chash));
+	t->chash_size = size;
+	for (uint32_t i = 0; i < t->nchains; i++)
+		chash_put(t, t->chains[i]);
+}
+
+static struct chain *chain_find(const struct table *t, const char *name)
+{
+	if (!t->chash) {
+		for (uint32_t i = 0; i < t->nchains; i++)
+			if (strcmp(t->chains[i]->name, name) == 0)
+				return t->chains[i];
+		return NULL;
+	}
+	uint32_t h = name_hash(name);
+
+	/* the hash is kept beside the pointer: no chain is read for a miss */
+	for (uint32_t i = h & (t->chash_size - 1); t->chash[i].chain;
+	     i = (i + 1) & (t->chash_size - 1))
+		if (t->chash[i].hash == h && strcmp(t->chash[i].chain->name, name) == 0)
+			return t->chash[i].chain;
+	return NULL;
+}
+
 struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create)
 {
-	struct chain *c;
+	struct chain *c = chain_find(t, name);
 
-	for (uint32_t i = 0; i < t->nchains; i++)
-		if (strcmp(t->chains[i]->name, name) == 0)
-			return t->chains[i];
-	if (!create)
-		return NULL;
+	if (c || !create)
+		return c;
 	c = arena_alloc(&rs->arena, sizeof(*c));
 	c->table = t;
 	c->name = arena_strdup(&rs->arena, name);
 	GROW(rs, t->chains, t->nchains, t->achains);
 	t->chains[t->nchains++] = c;
+	if (t->chash && t->nchains * 2 <= t->chash_size)
+		chash_put(t, c);
+	else if (t->chash || t->nchains > CHASH_MIN)
+		chash_rebuild(rs, t);
 	return c;
+}
+
+const struct chain *table_find_chain(const struct table *t, const char *name)
+{
+	return chain_find(t, name);
+}
+
+const struct set *table_find_set(const struct table *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->nsets; i++)
+		if (strcmp(t->sets[i]->name, name) == 0)
+			return t->sets[i];
+	return NULL;
+}
+
+void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
+			const char *name)
+{
+	c->name = arena_strdup(&rs->arena, name);
+	if (t->chash)
+		chash_rebuild(rs, t);
 }
 
 struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
@@ -157,6 +240,12 @@ void ruleset_delete_table(struct ruleset *rs, struct table *t)
 void table_delete_chain(struct table *t, struct chain *c)
 {
 	REMOVE(t->chains, t->nchains, c);
+	if (t->chash) {
+		/* open addressing: rebuild in place, the size is enough */
+		memset(t->chash, 0, t->chash_size * sizeof(*t->chash));
+		for (uint32_t i = 0; i < t->nchains; i++)
+			chash_put(t, t->chains[i]);
+	}
 }
 
 void table_delete_set(struct table *t, struct set *s)
@@ -317,7 +406,7 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					struct port_match *m = &r->matches[mi];
 					struct set *s;
 
-					if (!m->set || m->ports.n)
+					if (!m->set || m->ports.n || m->source == SRC_IPSET)
 						continue;
 					s = table_set(rs, t, m->set, false);
 					if (!s) {

@@ -88,6 +88,7 @@ enum lit_kind {
 struct port_lit {
 	uint16_t lo, hi;
 	uint8_t kind;		/* enum lit_kind */
+	uint8_t verdict;	/* a verdict map element's (enum verdict) */
 	const char *name;	/* the service name, for LIT_SERVICE* */
 	struct loc loc;
 };
@@ -104,6 +105,7 @@ enum match_source {
 	SRC_PAYLOAD,		/* tcp dport, th dport, @th,16,16 */
 	SRC_CT,			/* ct original proto-dst */
 	SRC_MULTIPORT,		/* iptables -m multiport */
+	SRC_IPSET,		/* iptables -m set, ports from an ipset file */
 };
 
 struct port_match {
@@ -163,10 +165,23 @@ enum ct_state {
 
 struct chain;
 
+/* NAT statements a rule has, with or without ports (bits). */
+enum nat_kind {
+	NAT_DNAT	= 1u << 0,
+	NAT_REDIRECT	= 1u << 1,
+	NAT_TPROXY	= 1u << 2,
+	NAT_SNAT	= 1u << 3,
+	NAT_MASQUERADE	= 1u << 4,
+};
+
 struct rule {
 	struct chain *chain;
 	uint32_t index;		/* position in the chain as nft lists it */
 	uint8_t verdict;	/* enum verdict */
+	uint8_t nat_kinds;	/* enum nat_kind */
+	uint8_t l4;		/* enum l4 bits the rule is limited to (meta
+				 * l4proto, ip protocol, its header fields,
+				 * iptables -p); 0: not limited */
 	uint8_t ct_states;	/* enum ct_state; 0: no ct state match */
 	bool ct_states_negated;
 	const char *target;	/* jump/goto chain */
@@ -228,11 +243,18 @@ struct set {
 #define SET_F_TIMEOUT	(1u << 2)
 #define SET_F_DYNAMIC	(1u << 3)
 
+struct chash_slot {
+	uint32_t hash;
+	struct chain *chain;
+};
+
 struct table {
 	uint8_t family;		/* enum family */
 	const char *name;
 	struct chain **chains;
 	uint32_t nchains, achains;
+	struct chash_slot *chash;	/* chains by name (open addressing); private */
+	uint32_t chash_size;
 	struct set **sets;
 	uint32_t nsets, asets;
 	struct loc loc;
@@ -264,10 +286,15 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
 			    const char *name, bool create);
 struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create);
+/* The chain NAME of T, or NULL: for readers of a finished model. */
+const struct chain *table_find_chain(const struct table *t, const char *name);
+const struct set *table_find_set(const struct table *t, const char *name);
 struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 		      bool create);
 void ruleset_delete_table(struct ruleset *rs, struct table *t);
 void table_delete_chain(struct table *t, struct chain *c);
+void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
+			const char *name);
 void table_delete_set(struct table *t, struct set *s);
 
 /* Appends a new rule to C (or inserts it at POS; -1 appends). */

@@ -9,15 +9,22 @@
 #include "ruleset.h"
 
 /*
- * Resolves service NAME for the protocols PROTOS (enum l4 bits; udplite
- * and "any" read as tcp, then udp) through IANA's registry, and failing
- * that through the system's services database (getservbyname, which is
- * what nft's getaddrinfo lookup reads).  Where IANA gives the name several
- * ports, the services database picks among them.  Returns 0 with
- * *ret_port and *ret_kind (LIT_SERVICE or LIT_SERVICE_DB), or -ENOENT.
+ * Resolves service NAME as a load would: the port the system's services
+ * database gives it (what nft and iptables read at load time), marked
+ * LIT_SERVICE when IANA's registry knows the name and LIT_SERVICE_DB when
+ * only the services file does; for a name the services file lacks, IANA's
+ * port for the protocols PROTOS (enum l4 bits; udplite and "any" read as
+ * tcp, then udp).  Returns 0 with *ret_port and *ret_kind, or -ENOENT.
  */
 int service_resolve(const struct registry *reg, const char *name,
 		    unsigned protos, uint16_t *ret_port, enum lit_kind *ret_kind);
+
+/*
+ * The port the system's services database gives NAME (a name or an alias)
+ * for PROTO ("tcp"; NULL: the first entry, as getservbyname(NAME, NULL)),
+ * or -1.  The database is read once per process.
+ */
+int services_db_port(const char *name, const char *proto);
 
 /* IANA's protocol number for one L4 bit (6, 17, 132, 33, 136), or -1;
  * and the L4 bit for a protocol number or name ("tcp", "6"), or 0. */

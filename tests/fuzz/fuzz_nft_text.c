@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ruleset *rs = ruleset_new();
 	static const char *const no_dirs[] = { NULL };
-	struct nft_options opts = { .include_dirs = no_dirs };
+	struct input_options opts = { .nft.include_dirs = no_dirs };
 	char *text = malloc(size + 1);
 
 	if (!text)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Golden files: runs "portolan ARGS... INPUT" for every *.nft and *.json
-# directly in DIR, from the source root, and compares stdout, stderr and the
-# exit status with INPUT.TAG.out, INPUT.TAG.err and INPUT.TAG.rc.  With
+# Golden files: runs "portolan ARGS... INPUT" for every *.nft, *.json,
+# *.rules and *.sh directly in DIR (with --ipset NAME.ipset where one is
+# beside NAME.rules), from the source root, and compares stdout, stderr and
+# the exit status with INPUT.TAG.out, INPUT.TAG.err and INPUT.TAG.rc.  With
 # PORTOLAN_UPDATE_GOLDEN=1 it rewrites them instead: read every change.
 # usage: tests/golden/run.sh PORTOLAN DIR TAG ARGS...
 set -u
@@ -12,10 +13,12 @@ fail=0 total=0
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-for input in "$dir"/*.nft "$dir"/*.json; do
+for input in "$dir"/*.nft "$dir"/*.json "$dir"/*.rules "$dir"/*.sh; do
 	[ -f "$input" ] || continue
 	total=$((total + 1))
-	NO_COLOR=1 PORTOLAN_REGISTRY= "$portolan" "$@" "$input" >"$tmp/out" 2>"$tmp/err" </dev/null
+	ipset=
+	[ -f "${input%.rules}.ipset" ] && ipset=--ipset=${input%.rules}.ipset
+	NO_COLOR=1 PORTOLAN_REGISTRY= "$portolan" "$@" $ipset "$input" >"$tmp/out" 2>"$tmp/err" </dev/null
 	echo $? >"$tmp/rc"
 	if [ "${PORTOLAN_UPDATE_GOLDEN:-}" = 1 ]; then
 		for part in out err rc; do cp "$tmp/$part" "$input.$tag.$part"; done

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "inputs.h"
+
+#define MAX_DEPTH 16
+
+static bool wanted(const char *name)
+{
+	static const char *const exts[] = {
+		".nft", ".conf", ".json", ".rules", ".v4", ".v6", ".sh",
+	};
+	const char *dot = strrchr(name, '.');
+
+	if (name[0] == '.' || !dot)
+		return false;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++)
+		if (strcmp(dot, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(const char *verb, const char *path, int depth,
+		void (*fn)(void *arg, const char *file), void *arg)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, a = 0;
+	int status = 0;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fn(arg, path);
+		return 0;
+	}
+	if (depth > MAX_DEPTH)
+		return 0;
+	d = opendir(path);
+	if (!d) {
+		cli_error(verb, "%s: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	while ((e = readdir(d))) {
+		char *full;
+		struct stat es;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&full, "%s%s%s", path,
+			     path[strlen(path) - 1] == '/' ? "" : "/", e->d_name) < 0)
+			abort();
+		if (stat(full, &es) == 0 && (S_ISDIR(es.st_mode) || wanted(e->d_name))) {
+			if (n == a) {
+				a = a ? a * 2 : 16;
+				names = realloc(names, a * sizeof(*names));
+				if (!names)
+					abort();
+			}
+			names[n++] = full;
+		} else {
+			free(full);
+		}
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < n; i++) {
+		status |= walk(verb, names[i], depth + 1, fn, arg);
+		free(names[i]);
+	}
+	free(names);
+	return status;
+}
+
+int inputs_walk(const char *verb, const char *path,
+		void (*fn)(void *arg, const char *file), void *arg)
+{
+	return walk(verb, path, 0, fn, arg);
+}

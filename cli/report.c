@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every report writer shares: the text report, and finding details. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagfmt.h"
+#include "regfmt.h"
+#include "report.h"
+
+const char *finding_chain(const struct finding *f)
+{
+	return f->rule ? f->rule->chain->name : "";
+}
+
+char *finding_fingerprint(const struct lint_file *lf, const struct finding *f)
+{
+	char *s;
+
+	/* no line numbers: a rule moved by edits above it keeps its identity */
+	if (asprintf(&s, "%s|%s|%s %s|%s|%s", check_defs[f->check].id, lf->name,
+		     family_name((enum family)f->table->family), f->table->name,
+		     finding_chain(f), f->message) < 0)
+		oom();
+	return s;
+}
+
+static const char *const colors[] = {
+	[SEV_NOTE] = "\033[1;36m", [SEV_WARNING] = "\033[1;35m",
+	[SEV_ERROR] = "\033[1;31m",
+};
+
+static void caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
+		  bool color)
+{
+	const char *line = diagfmt_line(rs, loc->file, loc->line), *end;
+	const struct source_file *f = &rs->files[loc->file];
+
+	if (!line)
+		return;
+	end = memchr(line, '\n', (size_t)(f->text + f->len - line));
+	if (!end)
+		end = f->text + f->len;
+	fprintf(out, "  %.*s\n  ", (int)(end - line), line);
+	for (uint32_t c = 1; c < loc->col && line + c - 1 < end; c++)
+		fputc(line[c - 1] == '\t' ? '\t' : ' ', out);
+	fputs(color ? "\033[1;32m^" : "^", out);
+	for (uint32_t c = loc->col + 1; c <= loc->col_end && line + c - 1 < end; c++)
+		fputc('~', out);
+	fputs(color ? "\033[0m\n" : "\n", out);
+}
+
+void report_text(FILE *out, const struct lint_run *run, bool color)
+{
+	static const char *const plural[] = { "notes", "warnings", "errors" };
+	bool any = false;
+
+	for (size_t i = 0; i < run->nfiles; i++) {
+		const struct lint_file *lf = &run->files[i];
+
+		for (size_t k = 0; k < lf->res.n; k++) {
+			const struct finding *f = &lf->res.f[k];
+			const struct source_file *sf = &lf->rs->files[f->loc.file];
+
+			if (!finding_shown(f))
+				continue;
+			if (color)
+				fputs("\033[1m", out);
+			if (f->loc.line)
+				fprintf(out, "%s:%u:%u: ", sf->name, f->loc.line, f->loc.col);
+			else
+				fprintf(out, "%s: ", f->loc.file ? sf->name : lf->name);
+			fprintf(out, "%s%s:%s %s [%s]\n", color ? colors[f->severity] : "",
+				severity_name((enum severity)f->severity),
+				color ? "\033[0m" : "", f->message, check_defs[f->check].id);
+			caret(out, lf->rs, &f->loc, color);
+		}
+		diagfmt_forget();
+	}
+	for (int s = SEV_ERROR; s >= SEV_NOTE; s--) {
+		if (!run->counts[s])
+			continue;
+		fprintf(out, "%s%u %s", any ? ", " : "", run->counts[s],
+			run->counts[s] == 1 ? severity_name((enum severity)s) : plural[s]);
+		any = true;
+	}
+	if (!any)
+		fputs("no findings", out);
+	if (run->nsuppressed || run->nbaselined) {
+		fputs(" (", out);
+		if (run->nsuppressed)
+			fprintf(out, "%u suppressed", run->nsuppressed);
+		if (run->nbaselined)
+			fprintf(out, "%s%u in the baseline", run->nsuppressed ? ", " : "",
+				run->nbaselined);
+		fputc(')', out);
+	}
+	fprintf(out, " in %zu file%s\n", run->nfiles, run->nfiles == 1 ? "" : "s");
+}

@@ -1,0 +1,995 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The checks.  What a port means depends on where it stands: a destination
+ * port in a rule that lets new traffic in names a listener; the same port
+ * as a source, in an output chain or behind "ct state established" does
+ * not.  So each rule is first placed: the hooks its chain is reached from
+ * (following jumps and gotos), whether its verdict lets traffic through,
+ * and whether it is limited to established or related traffic.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lint.h"
+#include "services.h"
+
+#define DYN_LO 49152
+
+enum {
+	DIR_IN = 1u << 0,	/* prerouting, input, forward, ingress */
+	DIR_OUT = 1u << 1,	/* output, postrouting, egress */
+};
+
+struct ctx {
+	const struct ruleset *rs;
+	const struct registry *reg;
+	const struct lint_options *o;
+	struct lint_result *out;
+	/* the rule being checked */
+	const struct table *t;
+	const struct rule *r;
+	uint32_t ri;		/* its index in the chain */
+	unsigned dirs;		/* DIR_* its chain is reached from; 0: unknown */
+	bool admits;		/* its verdict lets traffic through */
+	bool established;	/* limited to established/related traffic */
+	bool commented;		/* the rule says what it is for */
+	struct lines *ls;	/* line index per file, for comments */
+};
+
+/* --- findings ----------------------------------------------------------------- */
+
+static void add(struct ctx *c, enum check chk, const struct loc *loc,
+		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
+		size_t nrecs, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
+static void add(struct ctx *c, enum check chk, const struct loc *loc,
+		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
+		size_t nrecs, const char *fmt, ...)
+{
+	struct lint_result *out = c->out;
+	struct finding *f;
+	va_list ap;
+	char msg[1024];
+
+	if (c->o->severity[chk] == SEV_OFF)
+		return;
+	/* one finding per check, place and port */
+	for (size_t i = out->n; i-- > 0 && out->f[i].rule == c->r; ) {
+		f = &out->f[i];
+		if (f->check == chk && f->lo == lo && f->hi == hi && f->proto == proto &&
+		    f->loc.file == loc->file && f->loc.line == loc->line &&
+		    f->loc.col == loc->col)
+			return;
+	}
+	if (out->n == out->a) {
+		out->a = out->a ? out->a * 2 : 64;
+		out->f = realloc(out->f, out->a * sizeof(*out->f));
+		if (!out->f)
+			oom();
+	}
+	f = &out->f[out->n++];
+	memset(f, 0, sizeof(*f));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	f->message = strdup(msg);
+	if (!f->message)
+		oom();
+	f->check = (uint8_t)chk;
+	f->severity = c->o->severity[chk];
+	f->loc = *loc;
+	f->table = c->t;
+	f->rule = c->r;
+	f->rule_index = c->ri;
+	f->lo = lo;
+	f->hi = hi;
+	f->proto = (int8_t)proto;
+	for (size_t i = 0; i < nrecs && i < FINDING_RECS; i++)
+		f->recs[f->nrecs++] = recs[i];
+}
+
+/* --- where a rule stands ------------------------------------------------------- */
+
+static unsigned hook_dir(enum hook h)
+{
+	switch (h) {
+	case HOOK_PREROUTING: case HOOK_INPUT: case HOOK_FORWARD: case HOOK_INGRESS:
+		return DIR_IN;
+	case HOOK_OUTPUT: case HOOK_POSTROUTING: case HOOK_EGRESS:
+		return DIR_OUT;
+	default:
+		return 0;
+	}
+}
+
+struct chain_dir {
+	const struct chain *c;
+	unsigned dirs;
+};
+
+static int cmp_chain_dir(const void *a, const void *b)
+{
+	const struct chain *x = ((const struct chain_dir *)a)->c;
+	const struct chain *y = ((const struct chain_dir *)b)->c;
+
+	return x < y ? -1 : x > y;
+}
+
+static struct chain_dir *find_dir(struct chain_dir *d, size_t n, const struct chain *c)
+{
+	struct chain_dir key = { .c = c };
+
+	return bsearch(&key, d, n, sizeof(*d), cmp_chain_dir);
+}
+
+/* The chains "jump NAME" or "goto NAME" in OP's text reaches get DIRS. */
+static bool opaque_jumps(const struct table *t, struct chain_dir *d,
+			 const struct opaque *op, unsigned dirs)
+{
+	const char *end = op->text + op->len;
+	bool changed = false;
+
+	for (const char *p = op->text; p + 5 < end; p++) {
+		const char *q, *name;
+		char buf[64];
+		size_t len;
+		const struct chain *to;
+		struct chain_dir *td;
+
+		if ((memcmp(p, "jump", 4) && memcmp(p, "goto", 4)) ||
+		    (p[4] != ' ' && p[4] != '\t') ||
+		    (p > op->text && p[-1] != ' ' && p[-1] != ':' && p[-1] != '\t'))
+			continue;
+		for (q = p + 4; q < end && (*q == ' ' || *q == '\t'); q++)
+			;
+		name = q;
+		while (q < end && *q != ' ' && *q != ',' && *q != '}' && *q != ';' &&
+		       *q != '\t' && *q != '"')
+			q++;
+		len = (size_t)(q - name);
+		if (!len || len >= sizeof(buf))
+			continue;
+		memcpy(buf, name, len);
+		buf[len] = '\0';
+		to = table_find_chain(t, buf);
+		td = to ? find_dir(d, t->nchains, to) : NULL;
+		if (td && (td->dirs | dirs) != td->dirs) {
+			td->dirs |= dirs;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+/*
+ * The directions each chain of T is reached from: its hook, or the hooks
+ * of the chains jumping to it, to a fixed point.  A chain reached only
+ * through a verdict map, or from nowhere, stays 0 (unknown).
+ */
+static struct chain_dir *chain_dirs(const struct table *t)
+{
+	struct chain_dir *d = calloc(t->nchains + 1, sizeof(*d));
+	bool changed = true;
+
+	if (!d)
+		oom();
+	for (uint32_t i = 0; i < t->nchains; i++) {
+		d[i].c = t->chains[i];
+		d[i].dirs = hook_dir((enum hook)t->chains[i]->hook);
+	}
+	qsort(d, t->nchains, sizeof(*d), cmp_chain_dir);
+	while (changed) {
+		changed = false;
+		for (uint32_t i = 0; i < t->nchains; i++) {
+			const struct chain *c = d[i].c;
+
+			if (!d[i].dirs)
+				continue;
+			for (uint32_t k = 0; k < c->nrules; k++) {
+				const struct rule *r = c->rules[k];
+				const struct chain *to;
+				struct chain_dir *td;
+
+				if (r->target && (r->verdict == VERDICT_JUMP ||
+						  r->verdict == VERDICT_GOTO)) {
+					to = table_find_chain(t, r->target);
+					td = to ? find_dir(d, t->nchains, to) : NULL;
+					if (td && (td->dirs | d[i].dirs) != td->dirs) {
+						td->dirs |= d[i].dirs;
+						changed = true;
+					}
+				}
+				/* "iifname vmap { wan0 : jump input_wan }" is kept
+				 * opaque: its jumps are edges all the same */
+				for (uint32_t o = 0; o < r->nopaque; o++)
+					changed |= opaque_jumps(t, d, &r->opaque[o], d[i].dirs);
+			}
+		}
+	}
+	return d;
+}
+
+static bool rule_admits(const struct rule *r)
+{
+	switch (r->verdict) {
+	case VERDICT_ACCEPT: case VERDICT_JUMP: case VERDICT_GOTO:
+	case VERDICT_QUEUE: case VERDICT_MAP:
+		return true;
+	default:
+		/* dnat, redirect and tproxy send the packet on inward */
+		return (r->nat_kinds & (NAT_DNAT | NAT_REDIRECT | NAT_TPROXY)) != 0;
+	}
+}
+
+static bool verdict_admits(enum verdict v)
+{
+	return v == VERDICT_ACCEPT || v == VERDICT_JUMP || v == VERDICT_GOTO ||
+	       v == VERDICT_QUEUE;
+}
+
+static bool rule_established(const struct rule *r)
+{
+	unsigned s = r->ct_states;
+
+	return s && !r->ct_states_negated && !(s & (CT_NEW | CT_UNTRACKED)) &&
+	       (s & (CT_ESTABLISHED | CT_RELATED));
+}
+
+/* --- the registry's answer ------------------------------------------------------ */
+
+static unsigned reg_protos(unsigned l4)
+{
+	unsigned p = 0;
+
+	if (l4 & L4_TCP)
+		p |= 1u << REG_PROTO_TCP;
+	if (l4 & L4_UDP)
+		p |= 1u << REG_PROTO_UDP;
+	if (l4 & L4_SCTP)
+		p |= 1u << REG_PROTO_SCTP;
+	if (l4 & L4_DCCP)
+		p |= 1u << REG_PROTO_DCCP;
+	return p;
+}
+
+/* The first assigned, named record covering PORT on PROTO, or -1. */
+static long assigned_rec(const struct registry *reg, uint16_t port, int proto)
+{
+	struct reg_answer a;
+
+	registry_query(reg, port, (enum reg_proto)proto, &a);
+	for (size_t i = 0; i < a.nrecs; i++)
+		if (reg->records[a.recs[i]].kind == REG_CLASS_ASSIGNED)
+			return (long)a.recs[i];
+	return -1;
+}
+
+static const char *rec_name(const struct registry *reg, uint32_t rec)
+{
+	const char *n = registry_str(reg, reg->records[rec].name);
+
+	return *n ? n : "an unnamed service";
+}
+
+/* "tcp", "tcp and sctp", "tcp, udp and sctp" */
+static void proto_list(unsigned protos, char *buf, size_t size)
+{
+	size_t o = 0, n = (size_t)__builtin_popcount(protos), k = 0;
+
+	buf[0] = '\0';
+	for (int p = 0; p < REG_NPROTO; p++) {
+		if (!(protos & (1u << p)))
+			continue;
+		k++;
+		o += (size_t)snprintf(buf + o, size > o ? size - o : 0, "%s%s",
+				      k == 1 ? "" : k == n ? " and " : ", ",
+				      reg_proto_name((enum reg_proto)p));
+	}
+}
+
+/* Checks of one destination port on one protocol. */
+static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc *loc,
+		       bool is_nat)
+{
+	const struct registry *reg = c->reg;
+	struct reg_answer a;
+	struct reg_other other[8];
+	size_t nother;
+	unsigned oprotos = 0;
+	bool inbound = (c->dirs & DIR_IN) && !c->established;
+	bool listener = (inbound && c->admits) || is_nat;
+
+	registry_query(reg, port, (enum reg_proto)proto, &a);
+	nother = registry_other_assignments(reg, port, (enum reg_proto)proto, other, 8);
+	for (size_t i = 0; i < nother; i++)
+		oprotos |= other[i].protos;
+	if (port == 0) {
+		if ((c->admits || is_nat) && !c->established)
+			add(c, CHK_PORT_INVALID, loc, 0, 0, proto, NULL, 0,
+			    "port 0/%s accepted as a destination: no connection is made to port 0 (an empty variable?)",
+			    reg_proto_name((enum reg_proto)proto));
+		return;
+	}
+	if (a.cls != REG_CLASS_ASSIGNED && oprotos && (c->admits || is_nat) &&
+	    !c->established) {
+		char protos[64];
+		uint32_t rec;
+		long r = -1;
+
+		for (int p = 0; p < REG_NPROTO && r < 0; p++)
+			if (oprotos & (1u << p))
+				r = assigned_rec(reg, port, p);
+		rec = (uint32_t)r;
+		proto_list(oprotos, protos, sizeof(protos));
+		add(c, CHK_PORT_PROTO_MISMATCH, loc, port, port, proto, &rec, r >= 0,
+		    "%u/%s: %s is registered for %s only (%u/%s is %s)", port,
+		    reg_proto_name((enum reg_proto)proto),
+		    r >= 0 ? rec_name(reg, rec) : "a service", protos, port,
+		    reg_proto_name((enum reg_proto)proto),
+		    a.cls == REG_CLASS_DYNAMIC ? "in the dynamic range" :
+		    reg_class_name((enum reg_class)a.cls));
+	} else if (a.cls == REG_CLASS_RESERVED && listener) {
+		add(c, CHK_PORT_RESERVED, loc, port, port, proto, a.recs, a.nrecs,
+		    "%u/%s is reserved by IANA, on every protocol: no service should listen there",
+		    port, reg_proto_name((enum reg_proto)proto));
+	} else if (a.cls == REG_CLASS_UNASSIGNED && listener && !c->commented) {
+		add(c, CHK_PORT_UNASSIGNED, loc, port, port, proto, NULL, 0,
+		    "%u/%s is unassigned in the IANA registry, on every protocol: say in a comment what listens there",
+		    port, reg_proto_name((enum reg_proto)proto));
+	}
+	if (listener && (port >= DYN_LO ||
+			 (c->o->eph_hi && port >= c->o->eph_lo && port <= c->o->eph_hi)) &&
+	    !(c->r->nat && !is_nat && !inbound)) {
+		bool dyn = port >= DYN_LO;
+
+		add(c, CHK_PORT_DYNAMIC, loc, port, port, proto, NULL, 0,
+		    "%u/%s %s in the %s (%u-%u): a listener among the ports clients pick as their source",
+		    port, reg_proto_name((enum reg_proto)proto),
+		    is_nat ? "is a NAT target" : "is opened for new connections",
+		    dyn ? "dynamic range" : "host's ephemeral range",
+		    dyn ? DYN_LO : c->o->eph_lo, dyn ? 65535 : c->o->eph_hi);
+	}
+	if ((c->admits || is_nat) && !c->established) {
+		for (size_t i = 0; i < a.nrecs; i++) {
+			const struct reg_record *rec = &reg->records[a.recs[i]];
+			const char *flags[4];
+			size_t nf = reg_flag_names(rec->flags & REG_F_STATUS, flags, 4);
+
+			/* the status may sit on the Reserved or Unassigned
+			 * record that replaced the service */
+			if (!nf)
+				continue;
+			/* a port with a live assignment beside it is fine */
+			{
+				bool live = false;
+
+				for (size_t k = 0; k < a.nrecs; k++)
+					live |= reg->records[a.recs[k]].kind == REG_CLASS_ASSIGNED &&
+						!(reg->records[a.recs[k]].flags & REG_F_STATUS);
+				if (live)
+					break;
+			}
+			if (rec->kind == REG_CLASS_ASSIGNED && *registry_str(reg, rec->name))
+				add(c, CHK_PORT_DEASSIGNED, loc, port, port, proto, &a.recs[i], 1,
+				    "%u/%s: %s is %s in the registry", port,
+				    reg_proto_name((enum reg_proto)proto),
+				    rec_name(reg, a.recs[i]), flags[0]);
+			else
+				add(c, CHK_PORT_DEASSIGNED, loc, port, port, proto, &a.recs[i], 1,
+				    "%u/%s: the registry marks it %s (\"%s\")", port,
+				    reg_proto_name((enum reg_proto)proto), flags[0],
+				    registry_str(reg, rec->description));
+			break;
+		}
+	}
+	if ((a.flags & REG_F_UNAUTHORIZED) && listener) {
+		for (size_t i = 0; i < a.nrecs; i++) {
+			const struct reg_record *rec = &reg->records[a.recs[i]];
+
+			if (!rec->unauthorized || !registry_unauth_covers(reg, rec, port))
+				continue;
+			add(c, CHK_PORT_UNAUTHORIZED_USE, loc, port, port, proto, &a.recs[i], 1,
+			    "%u/%s (%s): the registry reports known unauthorized use: \"%s\"",
+			    port, reg_proto_name((enum reg_proto)proto),
+			    rec_name(reg, a.recs[i]), registry_str(reg, rec->unauthorized));
+			break;
+		}
+	}
+}
+
+/* Whether some port of LO-HI is assigned on a protocol other than PROTO. */
+static bool assigned_elsewhere(const struct registry *reg, uint16_t lo, uint16_t hi,
+			       int proto)
+{
+	for (int p = 0; p < REG_NPROTO; p++) {
+		struct reg_range sum;
+
+		if (p == proto)
+			continue;
+		registry_range(reg, lo, hi, (enum reg_proto)p, &sum);
+		if (sum.ports[REG_CLASS_ASSIGNED])
+			return true;
+	}
+	return false;
+}
+
+/* Checks of a destination range (LO < HI) on one protocol. */
+static void check_range(struct ctx *c, uint16_t lo, uint16_t hi, int proto,
+			const struct loc *loc, bool is_nat)
+{
+	struct reg_range sum;
+	int classes = 0;
+	bool inbound = (c->dirs & DIR_IN) && !c->established;
+	bool listener = (inbound && c->admits) || is_nat;
+	char counts[160];
+	size_t o = 0;
+	static const int order[] = {
+		REG_CLASS_ASSIGNED, REG_CLASS_RESERVED, REG_CLASS_UNASSIGNED,
+		REG_CLASS_DYNAMIC,
+	};
+
+	if (!listener)
+		return;
+	registry_range(c->reg, lo, hi, (enum reg_proto)proto, &sum);
+	for (int k = 0; k < REG_NCLASS; k++)
+		classes += sum.ports[k] > 0;
+	/* reserved beside unassigned alone is not a mix worth a finding; a
+	 * range whose rule says what it is for is deliberate */
+	if (classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented) {
+		for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
+			if (sum.ports[order[k]])
+				o += (size_t)snprintf(counts + o, sizeof(counts) - o, "%s%zu %s",
+						      o ? ", " : "", sum.ports[order[k]],
+						      reg_class_name((enum reg_class)order[k]));
+		/* a range is weak evidence of unauthorized use: only counted */
+		if (sum.unauthorized)
+			snprintf(counts + o, sizeof(counts) - o, "; %zu with known unauthorized use",
+				 sum.unauthorized);
+		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%u-%u/%s: %s",
+		    lo, hi, reg_proto_name((enum reg_proto)proto), counts);
+	} else if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
+		   !assigned_elsewhere(c->reg, lo, hi, proto) &&
+		   (sum.ports[REG_CLASS_RESERVED] == (size_t)(hi - lo + 1) || !c->commented)) {
+		/* nothing assigned: the range is what its ports are */
+		bool res = sum.ports[REG_CLASS_RESERVED] == (size_t)(hi - lo + 1);
+
+		add(c, res ? CHK_PORT_RESERVED : CHK_PORT_UNASSIGNED, loc, lo, hi, proto,
+		    NULL, 0, "%u-%u/%s: all %u ports are %s in the IANA registry, on every protocol",
+		    lo, hi, reg_proto_name((enum reg_proto)proto), hi - lo + 1u,
+		    res ? "reserved" : "unassigned or reserved");
+	}
+	if (hi >= DYN_LO || (c->o->eph_hi && hi >= c->o->eph_lo && lo <= c->o->eph_hi)) {
+		bool dyn = hi >= DYN_LO;
+
+		add(c, CHK_PORT_DYNAMIC, loc, lo, hi, proto, NULL, 0,
+		    "%u-%u/%s %s reaches into the %s (%u-%u): listeners among the ports clients pick as their source",
+		    lo, hi, reg_proto_name((enum reg_proto)proto),
+		    is_nat ? "as a NAT target" : "opened for new connections",
+		    dyn ? "dynamic range" : "host's ephemeral range",
+		    dyn ? DYN_LO : c->o->eph_lo, dyn ? 65535 : c->o->eph_hi);
+	}
+}
+
+/* One port value or range as written, for every protocol of the match. */
+static void check_value(struct ctx *c, uint16_t lo, uint16_t hi, unsigned l4,
+			const struct loc *loc, bool is_nat)
+{
+	unsigned protos = reg_protos(l4);
+
+	if (l4 & L4_ANY) {
+		/* "th dport" on any protocol: only what holds on tcp and udp */
+		if (lo != hi || lo == 0)
+			return;
+		if (assigned_rec(c->reg, lo, REG_PROTO_TCP) >= 0 ||
+		    assigned_rec(c->reg, lo, REG_PROTO_UDP) >= 0)
+			return;
+		protos = 1u << REG_PROTO_TCP;
+	}
+	for (int p = 0; p < REG_NPROTO; p++) {
+		if (!(protos & (1u << p)))
+			continue;
+		if (lo == hi)
+			check_port(c, lo, p, loc, is_nat);
+		else
+			check_range(c, lo, hi, p, loc, is_nat);
+	}
+}
+
+/* --- literals: names, duplicates, overlaps -------------------------------------------- */
+
+static void check_name(struct ctx *c, const struct port_lit *l, unsigned l4)
+{
+	const struct registry *reg = c->reg;
+	size_t first, n;
+	uint16_t ports[REG_NPROTO];
+	unsigned have = 0;
+	bool differs = false;
+
+	if (l->kind == LIT_NUMBER || !l->name)
+		return;
+	if (l->kind == LIT_SERVICE_DB) {
+		add(c, CHK_SERVICE_NAME_UNKNOWN, &l->loc, l->lo, l->hi, -1, NULL, 0,
+		    "'%s' has no port in the IANA registry: it loads as %u only because this system's services file has it",
+		    l->name, l->lo);
+		return;
+	}
+	/* the name's port on each protocol of the match, per IANA */
+	n = registry_find_name(reg, l->name, &first);
+	for (size_t i = first; i < first + n; i++) {
+		const struct reg_record *r = &reg->records[reg->by_name[i]];
+
+		if (!(r->flags & REG_F_HAS_PORT) || r->lo != r->hi)
+			continue;
+		for (int p = 0; p < REG_NPROTO; p++) {
+			if (!(r->protos & (1u << p)) || !(reg_protos(l4) & (1u << p)))
+				continue;
+			if (have & (1u << p)) {
+				differs |= ports[p] != r->lo;
+				continue;
+			}
+			ports[p] = r->lo;
+			have |= 1u << p;
+		}
+	}
+	for (int p = 0; p < REG_NPROTO; p++)
+		if ((have & (1u << p)) && ports[p] != l->lo)
+			differs = true;
+	if (services_db_port(l->name, NULL) < 0) {
+		add(c, CHK_SERVICE_NAME_NONPORTABLE, &l->loc, l->lo, l->hi, -1, NULL, 0,
+		    "'%s' is not in this system's services file: nft and iptables fail to load the rule here (IANA gives %u); write the number",
+		    l->name, l->lo);
+		return;
+	}
+	if (differs)
+		add(c, CHK_SERVICE_NAME_NONPORTABLE, &l->loc, l->lo, l->hi, -1, NULL, 0,
+		    "'%s' stands for more than one port (IANA and the services file, or one protocol and another): it loads as %u here; write the number",
+		    l->name, l->lo);
+}
+
+static void check_lits(struct ctx *c, const struct port_lit *lits, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t k = 0; k < i; k++) {
+			const struct port_lit *a = &lits[k], *b = &lits[i];
+
+			if (a->lo == b->lo && a->hi == b->hi) {
+				add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+				    b->lo == b->hi ? "%u is written twice (also at column %u)" :
+						     "%u-%u is written twice", b->lo,
+				    b->lo == b->hi ? a->loc.col : b->hi);
+				break;
+			}
+			if (a->lo <= b->hi && b->lo <= a->hi) {
+				add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
+				    "%u-%u overlaps %u-%u, written before it", b->lo, b->hi,
+				    a->lo, a->hi);
+				break;
+			}
+		}
+	}
+}
+
+/* --- comments ------------------------------------------------------------------------- */
+
+/* English words that are also service names: never read as one. */
+static const char *const common_words[] = {
+	"access", "admin", "agent", "alarm", "allow", "any", "apps", "audit",
+	"auth", "backup", "base", "bootstrap", "chat", "cluster", "connect",
+	"conference", "control", "courier", "daytime", "deny", "direct",
+	"discard", "echo", "event", "file", "finger", "gateway", "hosts",
+	"http", "https", "image", "internal", "invoke", "link", "listen",
+	"local", "login", "mail", "manager", "master", "monitor", "name", "nas",
+	"netnews", "network", "news", "node", "notify", "office", "open",
+	"ping", "policy", "printer", "proxy", "public", "push", "queue",
+	"radius", "relay", "remote", "route", "router", "secure", "server",
+	"service", "shell", "socks", "status", "sync", "talk", "tcp", "telnet",
+	"tempo", "time", "timed", "track", "tunnel", "udp", "update", "users",
+	"video", "vpn", "web", "who", "www",
+};
+
+static bool common_word(const char *w)
+{
+	for (size_t i = 0; i < sizeof(common_words) / sizeof(*common_words); i++)
+		if (strcasecmp(common_words[i], w) == 0)
+			return true;
+	return false;
+}
+
+static bool mentions_number(const char *s, uint16_t port)
+{
+	char num[8];
+	size_t len = (size_t)snprintf(num, sizeof(num), "%u", port);
+
+	for (const char *p = s; (p = strstr(p, num)); p++)
+		if ((p == s || p[-1] < '0' || p[-1] > '9') &&
+		    (p[len] < '0' || p[len] > '9'))
+			return true;
+	return false;
+}
+
+/* Whether a service assigned on the match's first port is named like W
+ * ("docker-s" for "docker", "imaps" for "imap"). */
+static bool port_named_like(const struct registry *reg, const struct port_match *m,
+			    const char *w)
+{
+	size_t len = strlen(w);
+
+	for (int p = 0; p < REG_NPROTO; p++) {
+		struct reg_answer a;
+
+		if (!(reg_protos(m->protos) & (1u << p)))
+			continue;
+		registry_query(reg, m->ports.r[0].lo, (enum reg_proto)p, &a);
+		for (size_t i = 0; i < a.nrecs; i++)
+			if (reg->records[a.recs[i]].kind == REG_CLASS_ASSIGNED &&
+			    strncasecmp(registry_str(reg, reg->records[a.recs[i]].name), w, len) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void check_comment(struct ctx *c)
+{
+	const struct rule *r = c->r;
+	const struct port_match *m = NULL;
+	const char *s = r->comment;
+	char w[32], first_word[32];
+	size_t len = 0, first, n;
+	bool covers = false, named = false;
+	uint32_t rec = 0;
+
+	if (!s)
+		return;
+	/* one destination match with ports, on tcp/udp/sctp/dccp */
+	for (uint32_t i = 0; i < r->nmatches; i++) {
+		if (r->matches[i].field == FIELD_SPORT || r->matches[i].negated)
+			continue;
+		if (m)
+			return;
+		m = &r->matches[i];
+	}
+	if (!m || !m->ports.n || !reg_protos(m->protos))
+		return;
+	/* the first word is the comment's label ("ssh from the office"): it
+	 * alone may accuse; any word naming the port, or a service of the
+	 * port ("docker" for docker-s), clears the rule */
+	for (bool label = true; *s; label = false) {
+		bool this_named = false;
+
+		len = 0;
+		while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			s++;
+		while (*s && ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			      (*s >= '0' && *s <= '9') || *s == '-')) {
+			if (len + 1 < sizeof(w))
+				w[len++] = *s;
+			s++;
+		}
+		w[len] = '\0';
+		if (len < 3 || len + 1 >= sizeof(w))
+			continue;
+		n = registry_find_name(c->reg, w, &first);
+		for (size_t i = first; i < first + n; i++) {
+			const struct reg_record *rr = &c->reg->records[c->reg->by_name[i]];
+
+			if (!(rr->flags & REG_F_HAS_PORT) || rr->kind != REG_CLASS_ASSIGNED)
+				continue;
+			this_named = true;
+			for (uint32_t k = 0; k < m->ports.n; k++)
+				covers |= rr->lo <= m->ports.r[k].hi && m->ports.r[k].lo <= rr->hi;
+			/* "web UI" on a dnat rule: the comment may name the target */
+			for (uint32_t k = 0; r->nat && k < r->nat->ports.n; k++)
+				covers |= rr->lo <= r->nat->ports.r[k].hi &&
+					  r->nat->ports.r[k].lo <= rr->hi;
+		}
+		covers |= this_named && port_named_like(c->reg, m, w);
+		if (this_named && label && !common_word(w)) {
+			named = true;
+			rec = c->reg->by_name[first];
+			for (size_t i = first; i < first + n; i++)
+				if (c->reg->records[c->reg->by_name[i]].flags & REG_F_HAS_PORT) {
+					rec = c->reg->by_name[i];
+					break;
+				}
+			memcpy(first_word, w, len + 1);
+		}
+		if (covers)
+			return;
+	}
+	if (!named || covers || mentions_number(r->comment, m->ports.r[0].lo))
+		return;
+	add(c, CHK_COMMENT_MISMATCH, &m->loc, m->ports.r[0].lo, m->ports.r[0].hi, -1,
+	    &rec, 1, "the comment says '%s' but the port is %u (%s is %u)", first_word,
+	    m->ports.r[0].lo, first_word, c->reg->records[rec].lo);
+}
+
+/* --- a rule ------------------------------------------------------------------------------ */
+
+static const struct set *match_set(const struct ctx *c, const struct port_match *m)
+{
+	return m->set && m->source != SRC_IPSET ? table_find_set(c->t, m->set) : NULL;
+}
+
+static void check_match(struct ctx *c, const struct port_match *m)
+{
+	const struct port_lit *lits = m->lits;
+	uint32_t nlits = m->nlits;
+	const struct set *s = match_set(c, m);
+	bool dport = m->field != FIELD_SPORT;
+
+	if (s && !nlits) {
+		lits = s->lits;
+		nlits = s->nlits;
+	}
+	for (uint32_t i = 0; i < nlits; i++)
+		check_name(c, &lits[i], m->protos);
+	/* a named set is checked once, below; in a concatenation the same
+	 * port comes back with other addresses */
+	if (lits == m->lits && m->kind != MATCH_CONCAT)
+		check_lits(c, lits, nlits);
+	for (uint32_t i = 0; i < nlits; i++)
+		if (lits[i].lo > lits[i].hi)	/* kept by a loader that takes it (iptables' udp) */
+			add(c, CHK_PORT_INVALID, &lits[i].loc, lits[i].hi, lits[i].lo, -1,
+			    NULL, 0, "the range %u-%u is reversed: it matches no port",
+			    lits[i].lo, lits[i].hi);
+	if (!dport || m->negated)
+		return;
+	if (nlits) {
+		bool admits = c->admits;
+
+		for (uint32_t i = 0; i < nlits; i++) {
+			if (lits[i].lo > lits[i].hi)
+				continue;
+			/* a verdict map: each element lets in by its own verdict */
+			if (m->kind == MATCH_VMAP)
+				c->admits = verdict_admits((enum verdict)lits[i].verdict);
+			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
+		}
+		c->admits = admits;
+		return;
+	}
+	for (uint32_t i = 0; i < m->ports.n; i++)
+		check_value(c, m->ports.r[i].lo, m->ports.r[i].hi, m->protos, &m->loc, false);
+}
+
+static void check_nat(struct ctx *c, const struct nat_target *n)
+{
+	/* the protocols the rule is limited to, or those of its port
+	 * matches; with neither, tcp and udp */
+	unsigned l4 = c->r->l4;
+
+	for (uint32_t i = 0; !l4 && i < c->r->nmatches; i++)
+		l4 |= c->r->matches[i].protos;
+	if (!l4 || (l4 & L4_ANY))
+		l4 = L4_TCP | L4_UDP;
+	for (uint32_t i = 0; i < n->nlits; i++)
+		check_value(c, n->lits[i].lo, n->lits[i].hi, l4, &n->lits[i].loc, true);
+	if (!n->nlits)
+		for (uint32_t i = 0; i < n->ports.n; i++)
+			check_value(c, n->ports.r[i].lo, n->ports.r[i].hi, l4, &n->loc, true);
+}
+
+static void check_rule(struct ctx *c)
+{
+	for (uint32_t i = 0; i < c->r->nmatches; i++)
+		check_match(c, &c->r->matches[i]);
+	if (c->r->nat)
+		check_nat(c, c->r->nat);
+	check_comment(c);
+}
+
+/* --- suppressions --------------------------------------------------------------------------- */
+
+/* Whether TEXT says "portolan: disable=..." naming CHECK (or "all"). */
+static bool disables(const char *text, size_t len, const char *check)
+{
+	const char *end = text + len, *p = text;
+	size_t clen = strlen(check);
+
+	while ((p = memmem(p, (size_t)(end - p), "portolan:", 9))) {
+		p += 9;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p < 8 || memcmp(p, "disable=", 8))
+			continue;
+		p += 8;
+		for (;;) {
+			size_t n = 0;
+
+			while (p + n < end && (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z')))
+				n++;
+			if ((n == clen && memcmp(p, check, n) == 0) ||
+			    (n == 3 && memcmp(p, "all", 3) == 0))
+				return true;
+			p += n;
+			if (p >= end || *p != ',')
+				break;
+			p++;
+		}
+	}
+	return false;
+}
+
+/* Line starts of the files findings are in, built when first needed. */
+struct lines {
+	uint32_t file;
+	const char *text;
+	size_t len;
+	uint32_t *start;	/* byte offset of each line, 0-based */
+	uint32_t n;
+};
+
+static void lines_build(struct lines *ls, const struct ruleset *rs, uint32_t file)
+{
+	const struct source_file *f = &rs->files[file];
+	size_t a = 1024;
+
+	ls->file = file;
+	ls->text = f->text;
+	ls->len = f->len;
+	ls->start = malloc(a * sizeof(*ls->start));
+	if (!ls->start)
+		oom();
+	ls->start[ls->n++] = 0;
+	for (const char *p = f->text, *end = f->text + f->len;
+	     p && (p = memchr(p, '\n', (size_t)(end - p))); p++) {
+		if (ls->n == a) {
+			a *= 2;
+			ls->start = realloc(ls->start, a * sizeof(*ls->start));
+			if (!ls->start)
+				oom();
+		}
+		ls->start[ls->n++] = (uint32_t)(p + 1 - f->text);
+	}
+}
+
+/* The text of line LINE of FILE, or NULL.  LS has an entry per file. */
+static const char *line_text(const struct ruleset *rs, struct lines *lsv,
+			     uint32_t file, uint32_t line, size_t *len)
+{
+	const char *p, *nl;
+	struct lines *ls;
+
+	if (!file || file >= rs->nfiles || !line || !rs->files[file].text ||
+	    rs->files[file].len > UINT32_MAX)
+		return NULL;
+	ls = &lsv[file];
+	if (!ls->start)
+		lines_build(ls, rs, file);
+	if (line > ls->n)
+		return NULL;
+	p = ls->text + ls->start[line - 1];
+	nl = memchr(p, '\n', (size_t)(ls->text + ls->len - p));
+	*len = (size_t)((nl ? nl : ls->text + ls->len) - p);
+	return p;
+}
+
+/* Whether the line holds nothing but a comment. */
+static bool comment_only(const char *t, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (t[i] == ' ' || t[i] == '\t'))
+		i++;
+	return i < len && t[i] == '#';
+}
+
+/* Whether the rule says what it is for: a comment of its own (nft's
+ * comment "...", iptables' --comment) that is not only a directive. */
+static bool rule_commented(struct ctx *c)
+{
+	const char *s = c->r->comment;
+
+	return s && *s && !strstr(s, "portolan:");
+}
+
+static bool suppressed(const struct ruleset *rs, struct lines *ls,
+		       const struct finding *f)
+{
+	const char *id = check_defs[f->check].id;
+	const struct loc *where[2] = { &f->loc, f->rule ? &f->rule->loc : NULL };
+	const char *t;
+	size_t len;
+
+	if (f->rule && f->rule->comment &&
+	    disables(f->rule->comment, strlen(f->rule->comment), id))
+		return true;
+	for (int k = 0; k < 2; k++) {
+		if (!where[k] || !where[k]->line)
+			continue;
+		/* on the line, or on a comment line right before it */
+		t = line_text(rs, ls, where[k]->file, where[k]->line, &len);
+		if (t && disables(t, len, id))
+			return true;
+		t = where[k]->line > 1 ? line_text(rs, ls, where[k]->file,
+						   where[k]->line - 1, &len) : NULL;
+		if (t && comment_only(t, len) && disables(t, len, id))
+			return true;
+	}
+	return false;
+}
+
+/* --- the whole ruleset ---------------------------------------------------------------------- */
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+
+	if (x->loc.file != y->loc.file)
+		return x->loc.file < y->loc.file ? -1 : 1;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	if (x->loc.col != y->loc.col)
+		return x->loc.col < y->loc.col ? -1 : 1;
+	if (x->check != y->check)
+		return x->check < y->check ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+void lint_options_init(struct lint_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < CHK_COUNT; i++)
+		o->severity[i] = check_defs[i].severity;
+}
+
+void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
+		  const struct lint_options *o, struct lint_result *out)
+{
+	struct ctx c = { .rs = rs, .reg = reg, .o = o, .out = out };
+	size_t from = out->n;
+	struct lines *ls = calloc(rs->nfiles + 1, sizeof(*ls));
+
+	if (!ls)
+		oom();
+	c.ls = ls;
+
+	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
+		const struct table *t = rs->tables[ti];
+		struct chain_dir *dirs = chain_dirs(t);
+
+		c.t = t;
+		for (uint32_t ci = 0; ci < t->nchains; ci++) {
+			const struct chain *ch = t->chains[ci];
+			struct chain_dir *d = find_dir(dirs, t->nchains, ch);
+
+			c.dirs = d ? d->dirs : 0;
+			for (uint32_t ri = 0; ri < ch->nrules; ri++) {
+				c.r = ch->rules[ri];
+				c.ri = ri;
+				c.admits = rule_admits(c.r);
+				c.established = rule_established(c.r);
+				c.commented = rule_commented(&c);
+				check_rule(&c);
+			}
+		}
+		/* named sets: their elements as written, once */
+		c.r = NULL;
+		for (uint32_t si = 0; si < t->nsets; si++)
+			if (!t->sets[si]->key || !strchr(t->sets[si]->key, '.'))
+				check_lits(&c, t->sets[si]->lits, t->sets[si]->nlits);
+		free(dirs);
+	}
+	if (out->n > from)
+		qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
+	for (size_t i = from; i < out->n; i++)
+		out->f[i].suppressed = suppressed(rs, ls, &out->f[i]);
+	for (uint32_t i = 0; i < rs->nfiles; i++)
+		free(ls[i].start);
+	free(ls);
+}
+
+void lint_result_free(struct lint_result *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->f[i].message);
+	free(r->f);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One iptables command, as both iptables readers hand it over: its
+ * arguments with where each was written.  Private to the iptables readers.
+ */
+#ifndef PORTOLAN_IPT_H
+#define PORTOLAN_IPT_H
+
+#include <stdbool.h>
+
+#include "iptables.h"
+
+struct ipt_arg {
+	const char *s;		/* NUL-terminated */
+	uint32_t len;
+	bool exact;		/* S is the source text at LOC, byte for byte */
+	bool quoted;		/* written in quotes (a value, never an option) */
+	struct loc loc;
+	const char *raw;	/* as written in the source, quotes and all; */
+	uint32_t rawlen;	/* NULL where it was not written so (a variable) */
+};
+
+struct ipt_reader {
+	struct ruleset *rs;
+	const struct registry *reg;
+	const struct ipset_db *ipsets;
+	bool restore;		/* iptables-restore input (else a script) */
+	bool family_fixed;	/* --family given: no guessing */
+	bool family_known;	/* fixed, or told by the file's name or header */
+	bool saw_ip6;		/* an IPv6 address or ICMPv6: the family is ip6 */
+	uint8_t family;		/* of the command being read */
+	struct table *table;	/* restore: the current *table */
+	struct chain *last_chain;	/* of the last command: most often the next's */
+	unsigned errors, max_errors;
+	bool stop;		/* too many errors */
+	/* The rules -D may name by their specification (kept when the
+	 * input has a -D at all). */
+	bool keep_specs;
+	struct ipt_spec *specs;
+	size_t nspecs, aspecs;
+	struct cmd *cmd;	/* ipt_command's buffer */
+};
+
+struct ipt_spec {
+	struct rule *rule;
+	char *text;		/* the arguments after the chain, NUL-separated */
+	size_t len;
+};
+
+void ipt_error(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ipt_note(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The table NAME of FAMILY with its built-in chains, or NULL (reported). */
+struct table *ipt_table(struct ipt_reader *ir, const char *name,
+			const struct loc *loc);
+
+/*
+ * Applies one command: ARGS are its arguments after the program name
+ * ("-A INPUT -p tcp --dport 22 -j ACCEPT").  WHERE is where the command
+ * starts.  In restore input the table is ir->table and "-t" is an error.
+ */
+void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
+		 const struct loc *where);
+
+/* Gives every table read its family once the input has shown it. */
+void ipt_finish(struct ipt_reader *ir);
+/* Frees what the reader holds (not the ruleset). */
+void ipt_reader_release(struct ipt_reader *ir);
+
+/* An ipset with a port dimension, for "-m set --match-set NAME FLAGS". */
+struct ipset_info {
+	const char *name;
+	unsigned dims;		/* 1-3 */
+	unsigned port_dim;	/* 0-based dimension holding the port */
+	unsigned protos;	/* L4 bits its elements name */
+	struct portset ports[5];	/* per L4 bit: tcp udp sctp dccp udplite */
+	struct loc loc;
+};
+
+/* The set NAME, or NULL: no such set or no port dimension (*EXISTS says). */
+const struct ipset_info *ipset_find(const struct ipset_db *db, const char *name,
+				    bool *exists);
+
+#endif

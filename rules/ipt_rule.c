@@ -1,0 +1,2025 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One iptables command into the model, with iptables' own rules for what it
+ * accepts: options are taken in order, a match's options only once the
+ * match is loaded ("-p tcp" loads tcp, "-m multiport" multiport), and a
+ * command with an error changes nothing, as iptables-restore rejects the
+ * whole line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ipt.h"
+#include "protocols.h"
+#include "services.h"
+
+#define MAX_MODS 32
+#define MAX_PORTS 32
+#define MULTIPORT_MAX 15
+
+/* --- diagnostics ------------------------------------------------------------ */
+
+static void vdiag(struct ipt_reader *ir, enum diag_level level,
+		  const struct loc *loc, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vdiag(struct ipt_reader *ir, enum diag_level level,
+		  const struct loc *loc, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ruleset_diag(ir->rs, level, loc, "%s", msg);
+}
+
+void ipt_error(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ir->stop)
+		return;
+	va_start(ap, fmt);
+	vdiag(ir, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+	if (++ir->errors >= ir->max_errors) {
+		ruleset_diag(ir->rs, DIAG_NOTE, loc, "too many errors: the rest of the input is not read");
+		ir->stop = true;
+	}
+}
+
+void ipt_note(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ir->stop)
+		return;
+	va_start(ap, fmt);
+	vdiag(ir, DIAG_NOTE, loc, fmt, ap);
+	va_end(ap);
+}
+
+static void warn(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warn(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ir->stop)
+		return;
+	va_start(ap, fmt);
+	vdiag(ir, DIAG_WARNING, loc, fmt, ap);
+	va_end(ap);
+}
+
+/* --- tables and chains ------------------------------------------------------- */
+
+static const struct builtin {
+	const char *table;
+	const char *chain;
+	uint8_t hook;
+	const char *type;
+	int32_t priority;	/* as iptables-nft registers them */
+} builtins[] = {
+	{ "filter", "INPUT", HOOK_INPUT, "filter", 0 },
+	{ "filter", "FORWARD", HOOK_FORWARD, "filter", 0 },
+	{ "filter", "OUTPUT", HOOK_OUTPUT, "filter", 0 },
+	{ "nat", "PREROUTING", HOOK_PREROUTING, "nat", -100 },
+	{ "nat", "INPUT", HOOK_INPUT, "nat", 100 },
+	{ "nat", "OUTPUT", HOOK_OUTPUT, "nat", -100 },
+	{ "nat", "POSTROUTING", HOOK_POSTROUTING, "nat", 100 },
+	{ "mangle", "PREROUTING", HOOK_PREROUTING, "filter", -150 },
+	{ "mangle", "INPUT", HOOK_INPUT, "filter", -150 },
+	{ "mangle", "FORWARD", HOOK_FORWARD, "filter", -150 },
+	{ "mangle", "OUTPUT", HOOK_OUTPUT, "route", -150 },
+	{ "mangle", "POSTROUTING", HOOK_POSTROUTING, "filter", -150 },
+	{ "raw", "PREROUTING", HOOK_PREROUTING, "filter", -300 },
+	{ "raw", "OUTPUT", HOOK_OUTPUT, "filter", -300 },
+	{ "security", "INPUT", HOOK_INPUT, "filter", 50 },
+	{ "security", "FORWARD", HOOK_FORWARD, "filter", 50 },
+	{ "security", "OUTPUT", HOOK_OUTPUT, "filter", 50 },
+};
+
+#define NBUILTINS (sizeof(builtins) / sizeof(*builtins))
+
+static const struct builtin *builtin_chain(const struct table *t, const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (strcmp(builtins[i].table, t->name) == 0 &&
+		    strcmp(builtins[i].chain, name) == 0)
+			return &builtins[i];
+	return NULL;
+}
+
+struct table *ipt_table(struct ipt_reader *ir, const char *name,
+			const struct loc *loc)
+{
+	struct table *t;
+	bool known = false;
+
+	for (size_t i = 0; i < NBUILTINS; i++)
+		known |= strcmp(builtins[i].table, name) == 0;
+	if (!known) {
+		ipt_error(ir, loc, "can't initialize iptables table '%s': Table does not exist (use filter, nat, mangle, raw or security)",
+			  name);
+		return NULL;
+	}
+	t = ruleset_table(ir->rs, (enum family)ir->family, name, false);
+	if (t)
+		return t;
+	t = ruleset_table(ir->rs, (enum family)ir->family, name, true);
+	if (loc)
+		t->loc = *loc;
+	for (size_t i = 0; i < NBUILTINS; i++) {
+		struct chain *c;
+
+		if (strcmp(builtins[i].table, name))
+			continue;
+		c = table_chain(ir->rs, t, builtins[i].chain, true);
+		c->hook = builtins[i].hook;
+		c->type = builtins[i].type;
+		c->priority = builtins[i].priority;
+		c->policy = VERDICT_ACCEPT;
+		if (loc)
+			c->loc = *loc;
+	}
+	return t;
+}
+
+void ipt_finish(struct ipt_reader *ir)
+{
+	if (ir->family_fixed || !ir->saw_ip6)
+		return;
+	/* An IPv6 address was seen: the dump is ip6tables'. */
+	for (uint32_t i = 0; i < ir->rs->ntables; i++)
+		if (ir->rs->tables[i]->family == FAM_IP)
+			ir->rs->tables[i]->family = FAM_IP6;
+}
+
+/* --- options ---------------------------------------------------------------------- */
+
+enum opt_id {
+	O_NONE,
+	/* commands */
+	O_APPEND, O_CHECK, O_DELETE, O_INSERT, O_REPLACE, O_LIST, O_LIST_RULES,
+	O_FLUSH, O_ZERO, O_NEW, O_DELETE_CHAIN, O_POLICY, O_RENAME,
+	/* parameters */
+	O_IPV4, O_IPV6, O_PROTO, O_SRC, O_DST, O_MATCH, O_JUMP, O_GOTO, O_IN,
+	O_OUT, O_FRAG, O_COUNTERS, O_TABLE, O_VERBOSE, O_WAIT, O_WAIT_INTERVAL,
+	O_NUMERIC, O_EXACT, O_LINE_NUMBERS, O_MODPROBE,
+	/* matches */
+	O_SPORT, O_DPORT, O_MP_SPORTS, O_MP_DPORTS, O_MP_PORTS,
+	O_CT_STATE, O_CT_PROTO, O_CT_ORIG_SPORT, O_CT_ORIG_DPORT,
+	O_CT_REPL_SPORT, O_CT_REPL_DPORT, O_STATE, O_COMMENT, O_MATCH_SET,
+	/* targets */
+	O_TO_DEST, O_TO_SRC, O_TO_PORTS, O_ON_PORT, O_REJECT_WITH,
+	O_OTHER,	/* an option kept as an opaque expression */
+};
+
+struct optdef {
+	const char *name;	/* "--dport"; "-A" */
+	const char *alias;
+	uint8_t id;		/* enum opt_id */
+	int8_t nargs;		/* -1: one optional argument (not starting with '-') */
+	bool invertible;
+};
+
+static const struct optdef general_opts[] = {
+	{ "-A", "--append", O_APPEND, 1, false },
+	{ "-C", "--check", O_CHECK, 1, false },
+	{ "-D", "--delete", O_DELETE, 1, false },
+	{ "-I", "--insert", O_INSERT, 1, false },
+	{ "-R", "--replace", O_REPLACE, 2, false },
+	{ "-L", "--list", O_LIST, -1, false },
+	{ "-S", "--list-rules", O_LIST_RULES, -1, false },
+	{ "-F", "--flush", O_FLUSH, -1, false },
+	{ "-Z", "--zero", O_ZERO, -1, false },
+	{ "-N", "--new-chain", O_NEW, 1, false },
+	{ "-X", "--delete-chain", O_DELETE_CHAIN, -1, false },
+	{ "-P", "--policy", O_POLICY, 2, false },
+	{ "-E", "--rename-chain", O_RENAME, 2, false },
+	{ "-4", "--ipv4", O_IPV4, 0, false },
+	{ "-6", "--ipv6", O_IPV6, 0, false },
+	{ "-p", "--protocol", O_PROTO, 1, true },
+	{ "-s", "--source", O_SRC, 1, true },
+	{ "-d", "--destination", O_DST, 1, true },
+	{ "-m", "--match", O_MATCH, 1, false },
+	{ "-j", "--jump", O_JUMP, 1, false },
+	{ "-g", "--goto", O_GOTO, 1, false },
+	{ "-i", "--in-interface", O_IN, 1, true },
+	{ "-o", "--out-interface", O_OUT, 1, true },
+	{ "-f", "--fragment", O_FRAG, 0, true },
+	{ "-c", "--set-counters", O_COUNTERS, 2, false },
+	{ "-t", "--table", O_TABLE, 1, false },
+	{ "-v", "--verbose", O_VERBOSE, 0, false },
+	{ "-w", "--wait", O_WAIT, -1, false },
+	{ "-W", "--wait-interval", O_WAIT_INTERVAL, 1, false },
+	{ "-n", "--numeric", O_NUMERIC, 0, false },
+	{ "-x", "--exact", O_EXACT, 0, false },
+	{ "--line-numbers", NULL, O_LINE_NUMBERS, 0, false },
+	{ "--modprobe", NULL, O_MODPROBE, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef tcp_opts[] = {
+	{ "--sport", "--source-port", O_SPORT, 1, true },
+	{ "--dport", "--destination-port", O_DPORT, 1, true },
+	{ "--syn", NULL, O_OTHER, 0, true },
+	{ "--tcp-flags", NULL, O_OTHER, 2, true },
+	{ "--tcp-option", NULL, O_OTHER, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef udp_opts[] = {
+	{ "--sport", "--source-port", O_SPORT, 1, true },
+	{ "--dport", "--destination-port", O_DPORT, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef sctp_opts[] = {
+	{ "--sport", "--source-port", O_SPORT, 1, true },
+	{ "--dport", "--destination-port", O_DPORT, 1, true },
+	{ "--chunk-types", NULL, O_OTHER, 2, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef dccp_opts[] = {
+	{ "--sport", "--source-port", O_SPORT, 1, true },
+	{ "--dport", "--destination-port", O_DPORT, 1, true },
+	{ "--dccp-types", NULL, O_OTHER, 1, true },
+	{ "--dccp-option", NULL, O_OTHER, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef multiport_opts[] = {
+	{ "--sports", "--source-ports", O_MP_SPORTS, 1, true },
+	{ "--dports", "--destination-ports", O_MP_DPORTS, 1, true },
+	{ "--ports", NULL, O_MP_PORTS, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef conntrack_opts[] = {
+	{ "--ctstate", NULL, O_CT_STATE, 1, true },
+	{ "--ctproto", NULL, O_CT_PROTO, 1, true },
+	{ "--ctorigsrcport", NULL, O_CT_ORIG_SPORT, 1, true },
+	{ "--ctorigdstport", NULL, O_CT_ORIG_DPORT, 1, true },
+	{ "--ctreplsrcport", NULL, O_CT_REPL_SPORT, 1, true },
+	{ "--ctrepldstport", NULL, O_CT_REPL_DPORT, 1, true },
+	{ "--ctorigsrc", NULL, O_OTHER, 1, true },
+	{ "--ctorigdst", NULL, O_OTHER, 1, true },
+	{ "--ctreplsrc", NULL, O_OTHER, 1, true },
+	{ "--ctrepldst", NULL, O_OTHER, 1, true },
+	{ "--ctstatus", NULL, O_OTHER, 1, true },
+	{ "--ctexpire", NULL, O_OTHER, 1, true },
+	{ "--ctdir", NULL, O_OTHER, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef state_opts[] = {
+	{ "--state", NULL, O_STATE, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef comment_opts[] = {
+	{ "--comment", NULL, O_COMMENT, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef set_opts[] = {
+	{ "--match-set", "--set", O_MATCH_SET, 2, true },
+	{ "--return-nomatch", NULL, O_OTHER, 0, false },
+	{ "--update-counters", NULL, O_OTHER, 0, true },
+	{ "--update-subcounters", NULL, O_OTHER, 0, true },
+	{ "--packets-eq", NULL, O_OTHER, 1, true },
+	{ "--packets-lt", NULL, O_OTHER, 1, false },
+	{ "--packets-gt", NULL, O_OTHER, 1, false },
+	{ "--bytes-eq", NULL, O_OTHER, 1, true },
+	{ "--bytes-lt", NULL, O_OTHER, 1, false },
+	{ "--bytes-gt", NULL, O_OTHER, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef dnat_opts[] = {
+	{ "--to-destination", NULL, O_TO_DEST, 1, false },
+	{ "--random", NULL, O_OTHER, 0, false },
+	{ "--persistent", NULL, O_OTHER, 0, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef snat_opts[] = {
+	{ "--to-source", NULL, O_TO_SRC, 1, false },
+	{ "--random", NULL, O_OTHER, 0, false },
+	{ "--random-fully", NULL, O_OTHER, 0, false },
+	{ "--persistent", NULL, O_OTHER, 0, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef masq_opts[] = {
+	{ "--to-ports", NULL, O_TO_PORTS, 1, false },
+	{ "--random", NULL, O_OTHER, 0, false },
+	{ "--random-fully", NULL, O_OTHER, 0, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef redirect_opts[] = {
+	{ "--to-ports", NULL, O_TO_PORTS, 1, false },
+	{ "--random", NULL, O_OTHER, 0, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef tproxy_opts[] = {
+	{ "--on-port", NULL, O_ON_PORT, 1, false },
+	{ "--on-ip", NULL, O_OTHER, 1, false },
+	{ "--tproxy-mark", NULL, O_OTHER, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef reject_opts[] = {
+	{ "--reject-with", NULL, O_REJECT_WITH, 1, false },
+	{ NULL, NULL, 0, 0, false },
+};
+
+/* Matches whose options portolan knows; other matches are kept opaque. */
+static const struct moddef {
+	const char *name;
+	const struct optdef *opts;
+	unsigned proto;		/* the L4 protocol "-p" must name; 0: any */
+} modules[] = {
+	{ "tcp", tcp_opts, L4_TCP },
+	{ "udp", udp_opts, L4_UDP },
+	{ "sctp", sctp_opts, L4_SCTP },
+	{ "dccp", dccp_opts, L4_DCCP },
+	{ "multiport", multiport_opts, 0 },
+	{ "conntrack", conntrack_opts, 0 },
+	{ "state", state_opts, 0 },
+	{ "comment", comment_opts, 0 },
+	{ "set", set_opts, 0 },
+};
+
+enum tgt_kind {
+	TGT_CHAIN,		/* a user chain */
+	TGT_VERDICT,		/* ACCEPT, DROP, RETURN, QUEUE */
+	TGT_DNAT, TGT_SNAT, TGT_MASQUERADE, TGT_REDIRECT, TGT_TPROXY,
+	TGT_REJECT,
+	TGT_OTHER,		/* a known extension kept opaque (LOG, MARK ...) */
+};
+
+static const struct tgtdef {
+	const char *name;
+	uint8_t kind;		/* enum tgt_kind */
+	uint8_t verdict;	/* enum verdict */
+	const struct optdef *opts;	/* NULL: options taken as they come */
+	const char *table;	/* the table it is valid in; NULL: any */
+} targets[] = {
+	{ "ACCEPT", TGT_VERDICT, VERDICT_ACCEPT, NULL, NULL },
+	{ "DROP", TGT_VERDICT, VERDICT_DROP, NULL, NULL },
+	{ "RETURN", TGT_VERDICT, VERDICT_RETURN, NULL, NULL },
+	{ "QUEUE", TGT_VERDICT, VERDICT_QUEUE, NULL, NULL },
+	{ "NFQUEUE", TGT_OTHER, VERDICT_QUEUE, NULL, NULL },
+	{ "REJECT", TGT_REJECT, VERDICT_REJECT, reject_opts, NULL },
+	{ "DNAT", TGT_DNAT, VERDICT_NONE, dnat_opts, "nat" },
+	{ "SNAT", TGT_SNAT, VERDICT_NONE, snat_opts, "nat" },
+	{ "MASQUERADE", TGT_MASQUERADE, VERDICT_NONE, masq_opts, "nat" },
+	{ "REDIRECT", TGT_REDIRECT, VERDICT_NONE, redirect_opts, "nat" },
+	{ "TPROXY", TGT_TPROXY, VERDICT_NONE, tproxy_opts, "mangle" },
+};
+
+/* Other targets iptables ships: kept opaque, never taken for chains. */
+static const char *const other_targets[] = {
+	"AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNMARK",
+	"CONNSECMARK", "CT", "DSCP", "ECN", "HL", "HMARK", "IDLETIMER",
+	"LED", "LOG", "MARK", "NETMAP", "NFLOG", "NOTRACK", "RATEEST",
+	"SECMARK", "SET", "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE", "TOS",
+	"TRACE", "TTL", "ULOG",
+};
+
+/* --- a command being read ----------------------------------------------------------- */
+
+struct pspec {			/* a port option, read once the rule is whole */
+	uint8_t id;		/* enum opt_id */
+	bool neg;
+	unsigned protos;
+	const struct ipt_arg *arg, *opt;
+	const char *set;	/* --match-set NAME */
+	size_t from, to;	/* its arguments */
+};
+
+struct loaded {
+	const char *name;
+	const struct optdef *opts;	/* NULL: unknown to portolan */
+	const struct ipt_arg *arg;
+};
+
+struct cmd {
+	struct ipt_reader *ir;
+	uint8_t numstyle;	/* enum numstyle of the value being read */
+	const struct ipt_arg *args;
+	size_t n;
+	const struct loc *where;
+	bool bad;
+
+	uint8_t verb;		/* O_APPEND ... O_RENAME; O_NONE */
+	const struct ipt_arg *verb_arg, *verb_args[2];
+	size_t nverb_args;
+	const struct ipt_arg *table_arg, *table_opt;
+	bool only4, only6;
+
+	unsigned proto;		/* the L4 bit "-p" names; 0: none of them */
+	int protonum;		/* what "-p" names; -1: no -p */
+	bool proto_given, proto_neg, proto_loaded;
+	unsigned seen;		/* port options of the current match instances */
+	const struct ipt_arg *proto_arg;
+
+	size_t nmods;
+
+	const struct ipt_arg *target_arg;
+	const struct tgtdef *target;
+	bool target_other;	/* an extension target kept opaque */
+	bool is_goto;
+
+	size_t nports;
+	const struct ipt_arg *nat_arg;	/* --to-destination, --to-ports ... */
+	uint8_t nat_id;
+
+	unsigned naddr[2];	/* -s a,b -d c,d: one rule per pair */
+	const struct ipt_arg *iface[2];	/* -i, -o */
+
+	uint8_t ct_states;
+	bool ct_states_neg;
+	unsigned ct_proto;	/* --ctproto's L4 bit */
+	int ct_protonum;	/* -1: none */
+	bool ct_proto_neg;
+	const char *comment;
+	const struct ipt_arg *comment_arg;
+
+	size_t nopaque;
+
+	/* The arrays last: a command clears only what comes before them. */
+	struct loaded mods[MAX_MODS];
+	struct pspec ports[MAX_PORTS];
+	struct { size_t from, to; } opaque[MAX_MODS];	/* [from, to) args */
+};
+
+static void cmd_error(struct cmd *c, const struct loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cmd_error(struct cmd *c, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+
+	if (c->bad)
+		return;
+	c->bad = true;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ipt_error(c->ir, loc ? loc : c->where, "%s", msg);
+}
+
+static bool streq(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+static const struct optdef *find_opt(const struct optdef *defs, const char *name,
+				     size_t len)
+{
+	/* every name has at least two bytes; the third tells most apart */
+	char c1 = name[1], c2 = len > 2 ? name[2] : '\0';
+
+	for (const struct optdef *d = defs; d && d->name; d++) {
+		if (d->name[1] == c1 && d->name[2] == c2 && strlen(d->name) == len &&
+		    memcmp(d->name, name, len) == 0)
+			return d;
+		if (d->alias && d->alias[1] == c1 && d->alias[2] == c2 &&
+		    strlen(d->alias) == len && memcmp(d->alias, name, len) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static bool is_option(const struct ipt_arg *a)
+{
+	return !a->quoted && a->s[0] == '-' && a->s[1] &&
+	       (!(a->s[1] >= '0' && a->s[1] <= '9') || streq(a->s, "-4") ||
+		streq(a->s, "-6"));
+}
+
+/* The sub-span of A from byte OFF, LEN bytes long (A whole if not exact). */
+static struct loc sub_loc(const struct ipt_arg *a, size_t off, size_t len)
+{
+	struct loc l = a->loc;
+
+	if (a->exact && len) {
+		l.col = a->loc.col + (uint32_t)off;
+		l.col_end = l.col + (uint32_t)len - 1;
+	}
+	return l;
+}
+
+static struct loc span_loc(const struct ipt_arg *a, const struct ipt_arg *b)
+{
+	struct loc l = a->loc;
+
+	if (b->loc.file == a->loc.file && b->loc.line == a->loc.line &&
+	    b->loc.col_end >= a->loc.col)
+		l.col_end = b->loc.col_end;
+	return l;
+}
+
+/* --- values ------------------------------------------------------------------------------ */
+
+/* A number as xtables_strtoui reads it: base 0 (0x1F, 017, 22). */
+static bool parse_num(const char *s, size_t len, unsigned long max,
+		      unsigned long *ret)
+{
+	unsigned long v = 0;
+	unsigned base = 10;
+	size_t i = 0;
+
+	if (!len)
+		return false;
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	} else if (len > 1 && s[0] == '0') {
+		base = 8;
+		i = 1;
+	}
+	for (; i < len; i++) {
+		unsigned d;
+
+		if (s[i] >= '0' && s[i] <= '9')
+			d = (unsigned)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = (unsigned)(s[i] - 'a' + 10);
+		else if (s[i] >= 'A' && s[i] <= 'F')
+			d = (unsigned)(s[i] - 'A' + 10);
+		else
+			return false;
+		if (d >= base)
+			return false;
+		v = v * base + d;
+		if (v > max)
+			return false;
+	}
+	*ret = v;
+	return true;
+}
+
+/*
+ * One port or service name: S (LEN bytes) at byte OFF of A.  Names are
+ * looked up for PROTOS (registry, then the services database).
+ */
+/*
+ * A service name as iptables resolves it: getservbyname() for the one
+ * protocol the extension asks (tcp, udp, sctp, dccp) or for any (L4_ANY):
+ * so a name the services file lacks for that protocol is an error, as in
+ * iptables.  LIT_SERVICE where IANA's registry agrees on the port.
+ */
+static int ipt_service(const struct registry *reg, const char *name,
+		       unsigned protos, uint16_t *ret_port, enum lit_kind *ret_kind)
+{
+	const char *pname = protos == L4_ANY ? NULL : l4_name(protos);
+	int port = services_db_port(name, pname);
+	uint16_t regport;
+	enum lit_kind regkind;
+
+	if (port < 0)
+		return -1;
+	*ret_port = (uint16_t)port;
+	*ret_kind = LIT_SERVICE_DB;
+	if (service_resolve(reg, name, protos, &regport, &regkind) == 0 &&
+	    regkind == LIT_SERVICE && regport == *ret_port)
+		*ret_kind = LIT_SERVICE;
+	return 0;
+}
+
+/*
+ * How a port is read differs between extensions, as each calls its own
+ * parser: tcp, sctp, multiport and the NAT targets read numbers the C way
+ * (0x1f90, 0443 octal) and look names up for their protocol; udp, dccp,
+ * conntrack and TPROXY read decimal only and look names up for any
+ * protocol.
+ */
+enum numstyle {
+	NUM_C,
+	NUM_DECIMAL,
+};
+
+static bool parse_dec(const char *s, size_t len, unsigned long max,
+		      unsigned long *ret)
+{
+	unsigned long v = 0;
+
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+		if (v > max)
+			return false;
+	}
+	*ret = v;
+	return true;
+}
+
+static bool port_atom(struct cmd *c, const struct ipt_arg *a, size_t off,
+		      size_t len, unsigned protos, struct port_lit *lit)
+{
+	const char *s = a->s + off;
+	unsigned long v;
+	char name[64];
+	uint16_t port;
+	enum lit_kind kind;
+	struct loc loc = sub_loc(a, off, len);
+
+	memset(lit, 0, sizeof(*lit));
+	lit->loc = loc;
+	if (c->numstyle == NUM_C ? parse_num(s, len, 65535, &v) :
+				   parse_dec(s, len, 65535, &v)) {
+		lit->lo = lit->hi = (uint16_t)v;
+		lit->kind = LIT_NUMBER;
+		return true;
+	}
+	if (len && len < sizeof(name) && ((s[0] >= 'a' && s[0] <= 'z') ||
+					  (s[0] >= 'A' && s[0] <= 'Z'))) {
+		memcpy(name, s, len);
+		name[len] = '\0';
+		if (ipt_service(c->ir->reg, name, protos, &port, &kind) == 0) {
+			lit->lo = lit->hi = port;
+			lit->kind = (uint8_t)kind;
+			lit->name = arena_strdup(&c->ir->rs->arena, name);
+			return true;
+		}
+	}
+	cmd_error(c, &loc, "invalid port/service '%.*s' specified", (int)len, s);
+	return false;
+}
+
+/* "22", "1024:65535", ":1023", "1024:" (SEP ':'), or "8080-8090" (SEP '-'). */
+static bool port_range(struct cmd *c, const struct ipt_arg *a, size_t off,
+		       size_t len, unsigned protos, char sep, struct port_lit *lit)
+{
+	const char *s = a->s + off;
+	const char *mid = memchr(s, sep, len);
+	struct port_lit hi;
+
+	if (!mid)
+		return port_atom(c, a, off, len, protos, lit);
+	if (mid == s && sep == ':') {
+		memset(lit, 0, sizeof(*lit));
+		lit->kind = LIT_NUMBER;
+	} else if (!port_atom(c, a, off, (size_t)(mid - s), protos, lit)) {
+		return false;
+	}
+	if (mid + 1 == s + len && sep == ':') {
+		memset(&hi, 0, sizeof(hi));
+		hi.hi = 65535;
+	} else if (!port_atom(c, a, off + (size_t)(mid - s) + 1,
+			      len - (size_t)(mid - s) - 1, protos, &hi)) {
+		return false;
+	}
+	lit->loc = sub_loc(a, off, len);
+	if (lit->lo > hi.hi && c->numstyle == NUM_DECIMAL && sep == ':') {
+		/* udp, dccp and conntrack take it, and it matches nothing */
+		warn(c->ir, &lit->loc, "range '%.*s' is reversed: it matches no port",
+		     (int)len, s);
+		lit->hi = hi.hi;
+		return true;
+	}
+	if (lit->lo > hi.hi) {
+		cmd_error(c, &lit->loc, "invalid portrange (min > max): '%.*s'",
+			  (int)len, s);
+		return false;
+	}
+	lit->hi = hi.hi;
+	if (lit->kind == LIT_NUMBER && hi.kind != LIT_NUMBER) {
+		lit->kind = hi.kind;
+		lit->name = hi.name;
+	}
+	return true;
+}
+
+static void add_match(struct cmd *c, struct rule *r, uint8_t field,
+		      uint8_t source, unsigned protos, bool neg,
+		      const struct port_lit *lits, size_t nlits,
+		      const struct loc *loc)
+{
+	struct port_match *m = rule_add_match(c->ir->rs, r);
+	uint32_t alits = 0;
+
+	m->field = field;
+	m->kind = MATCH_VALUE;
+	m->source = source;
+	m->protos = (uint8_t)protos;
+	m->negated = neg;
+	m->loc = *loc;
+	for (size_t i = 0; i < nlits; i++) {
+		lits_add(c->ir->rs, &m->lits, &m->nlits, &alits, &lits[i]);
+		/* a reversed range (udp takes 10:5) is kept as written, and
+		 * matches no port */
+		if (lits[i].lo <= lits[i].hi)
+			portset_add(c->ir->rs, &m->ports, lits[i].lo, lits[i].hi);
+	}
+	portset_normalize(&m->ports);
+}
+
+/* --- reading the options ------------------------------------------------------------- */
+
+static unsigned proto_of(struct cmd *c, const struct ipt_arg *a, bool *ok,
+			 int *ret_num)
+{
+	unsigned long num;
+	static const struct { const char *name; int num; } aliases[] = {
+		/* iptables' own names, beside /etc/protocols */
+		{ "all", 0 }, { "icmpv6", 58 }, { "ipv6-icmp", 58 },
+		{ "ipv6-mh", 135 }, { "mh", 135 },
+	};
+	int n = -1;
+
+	*ok = true;
+	if (parse_num(a->s, a->len, 255, &num)) {
+		n = (int)num;
+	} else {
+		for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
+			if (strcasecmp(a->s, aliases[i].name) == 0)
+				n = aliases[i].num;
+		if (n < 0)
+			n = ipproto_number(a->s, a->len);
+	}
+	if (n < 0) {
+		cmd_error(c, &a->loc, "unknown protocol '%s' specified", a->s);
+		*ok = false;
+		return 0;
+	}
+	if (n == 58 || n == 135)
+		c->ir->saw_ip6 = true;
+	*ret_num = n;
+	switch (n) {
+	case 6: return L4_TCP;
+	case 17: return L4_UDP;
+	case 33: return L4_DCCP;
+	case 132: return L4_SCTP;
+	case 136: return L4_UDPLITE;
+	}
+	return 0;
+}
+
+/* The match "-p NUMBER" loads when an option needs it. */
+static const char *proto_module(int num)
+{
+	switch (num) {
+	case 1: return "icmp";
+	case 6: return "tcp";
+	case 17: return "udp";
+	case 33: return "dccp";
+	case 50: return "esp";
+	case 51: return "ah";
+	case 58: return "icmp6";
+	case 132: return "sctp";
+	case 135: return "mh";
+	}
+	return NULL;
+}
+
+#define L4_PORTS (L4_TCP | L4_UDP | L4_SCTP | L4_DCCP | L4_UDPLITE)
+
+static bool load_module(struct cmd *c, const char *name, const struct ipt_arg *arg)
+{
+	struct loaded *l;
+
+	if (proto_module(c->protonum) && streq(name, proto_module(c->protonum)))
+		c->proto_loaded = true;	/* "-p tcp -m tcp": the same match */
+	for (size_t i = 0; i < c->nmods; i++)
+		if (streq(c->mods[i].name, name) && c->mods[i].opts)
+			return true;
+	if (c->nmods == MAX_MODS) {
+		cmd_error(c, &arg->loc, "too many matches in one rule");
+		return false;
+	}
+	l = &c->mods[c->nmods++];
+	l->name = name;
+	l->arg = arg;
+	l->opts = NULL;
+	for (size_t i = 0; i < sizeof(modules) / sizeof(*modules); i++) {
+		if (!streq(modules[i].name, name))
+			continue;
+		if (modules[i].proto && modules[i].proto != c->proto) {
+			/* x_tables refuses it when the rule is loaded */
+			cmd_error(c, &arg->loc, "%s match: only valid for protocol %d ('-p %s')",
+				  name, l4_number(modules[i].proto), name);
+			return false;
+		}
+		if (modules[i].proto && c->proto_neg)
+			warn(c->ir, &arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
+			     name, name);
+		l->opts = modules[i].opts;
+	}
+	return true;
+}
+
+static void set_target(struct cmd *c, const struct ipt_arg *a, bool is_goto)
+{
+	if (c->target_arg) {
+		cmd_error(c, &a->loc, "multiple -j or -g flags not allowed");
+		return;
+	}
+	c->target_arg = a;
+	c->is_goto = is_goto;
+	if (is_goto)
+		return;
+	for (size_t i = 0; i < sizeof(targets) / sizeof(*targets); i++)
+		if (streq(targets[i].name, a->s))
+			c->target = &targets[i];
+	for (size_t i = 0; i < sizeof(other_targets) / sizeof(*other_targets); i++)
+		if (streq(other_targets[i], a->s))
+			c->target_other = true;
+}
+
+static void opaque_add(struct cmd *c, size_t from, size_t to)
+{
+	if (c->nopaque && c->opaque[c->nopaque - 1].to == from) {
+		c->opaque[c->nopaque - 1].to = to;
+		return;
+	}
+	if (c->nopaque == MAX_MODS) {
+		c->opaque[MAX_MODS - 1].to = to;
+		return;
+	}
+	c->opaque[c->nopaque].from = from;
+	c->opaque[c->nopaque++].to = to;
+}
+
+static bool add_pspec(struct cmd *c, uint8_t id, bool neg, unsigned protos,
+		      const struct ipt_arg *opt, const struct ipt_arg *arg)
+{
+	struct pspec *p;
+
+	if (c->nports == MAX_PORTS) {
+		cmd_error(c, &opt->loc, "too many port options in one rule");
+		return false;
+	}
+	p = &c->ports[c->nports++];
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	p->neg = neg;
+	p->protos = protos;
+	p->opt = opt;
+	p->arg = arg;
+	return true;
+}
+
+static const uint8_t ct_bits[] = { CT_NEW, CT_ESTABLISHED, CT_RELATED, CT_INVALID, CT_UNTRACKED };
+static const char *const ct_names[] = { "NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED" };
+
+static void ct_state(struct cmd *c, const struct ipt_arg *a, bool neg)
+{
+	const char *s = a->s;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(ct_bits); i++) {
+			if (strlen(ct_names[i]) == len && strncasecmp(s, ct_names[i], len) == 0) {
+				c->ct_states |= ct_bits[i];
+				known = true;
+			}
+		}
+		if (!known && !(len == 4 && (strncasecmp(s, "SNAT", 4) == 0 ||
+					    strncasecmp(s, "DNAT", 4) == 0))) {
+			struct loc l = sub_loc(a, (size_t)(s - a->s), len);
+
+			cmd_error(c, &l, "bad ctstate '%.*s'", (int)len, s);
+			return;
+		}
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	c->ct_states_neg = neg;
+}
+
+/* REJECT's ICMP types differ between iptables and ip6tables. */
+static void reject_with(struct cmd *c, const struct ipt_arg *a)
+{
+	static const char *const v4[] = {
+		"icmp-net-unreachable", "net-unreach", "icmp-host-unreachable",
+		"host-unreach", "icmp-proto-unreachable", "proto-unreach",
+		"icmp-port-unreachable", "icmp-net-prohibited", "net-prohib",
+		"icmp-host-prohibited", "host-prohib", "icmp-admin-prohibited",
+		"admin-prohib",
+	};
+	static const char *const v6[] = {
+		"icmp6-no-route", "no-route", "icmp6-adm-prohibited",
+		"adm-prohibited", "icmp6-addr-unreachable", "addr-unreach",
+		"icmp6-port-unreachable", "icmp6-policy-fail", "policy-fail",
+		"icmp6-reject-route", "reject-route",
+	};
+	bool is4 = false, is6 = false;
+
+	if (streq(a->s, "tcp-reset") || streq(a->s, "tcp-rst") ||
+	    streq(a->s, "port-unreach") || streq(a->s, "port-unreachable"))
+		return;		/* both */
+	for (size_t i = 0; i < sizeof(v4) / sizeof(*v4); i++)
+		is4 |= streq(a->s, v4[i]);
+	for (size_t i = 0; i < sizeof(v6) / sizeof(*v6); i++)
+		is6 |= streq(a->s, v6[i]);
+	if (!is4 && !is6) {
+		cmd_error(c, &a->loc, "unknown reject type '%s'", a->s);
+		return;
+	}
+	if (is6 && !c->ir->family_known)
+		c->ir->saw_ip6 = true;
+	if (c->ir->family_known && (c->ir->family == FAM_IP6 ? is4 : is6))
+		cmd_error(c, &a->loc, "unknown reject type '%s' for %s", a->s,
+			  c->ir->family == FAM_IP6 ? "ip6tables (icmp6-...)" :
+						     "iptables (icmp-...)");
+}
+
+/* Matches iptables 1.8.9 ships; another needs an extension package. */
+static bool shipped_match(const char *name)
+{
+	static const char *const names[] = {
+		"addrtype", "ah", "bpf", "cgroup", "cluster", "comment",
+		"connbytes", "connlabel", "connlimit", "connmark", "conntrack",
+		"cpu", "dccp", "devgroup", "dscp", "dst", "ecn", "esp", "eui64",
+		"frag", "hashlimit", "hbh", "helper", "hl", "icmp", "icmp6",
+		"ipcomp", "iprange", "ipv6header", "ipvs", "length", "limit",
+		"mac", "mark", "mh", "multiport", "nfacct", "osf", "owner",
+		"physdev", "pkttype", "policy", "quota", "rateest", "realm",
+		"recent", "rpfilter", "rt", "sctp", "set", "socket", "srh",
+		"state", "statistic", "string", "tcp", "tcpmss", "time", "tos",
+		"ttl", "u32", "udp",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (streq(names[i], name))
+			return true;
+	return false;
+}
+
+/* What an option does once its arguments are known. */
+static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *opt,
+		  const struct ipt_arg *val, const struct ipt_arg *val2, bool neg,
+		  size_t from, size_t to)
+{
+	bool ok;
+
+	switch (d->id) {
+	case O_APPEND: case O_CHECK: case O_DELETE: case O_INSERT:
+	case O_REPLACE: case O_LIST: case O_LIST_RULES: case O_FLUSH:
+	case O_ZERO: case O_NEW: case O_DELETE_CHAIN: case O_POLICY:
+	case O_RENAME:
+		if (c->verb) {
+			cmd_error(c, &opt->loc, "cannot use %s with %s", opt->s,
+				  c->verb_arg->s);
+			return;
+		}
+		c->verb = d->id;
+		c->verb_arg = opt;
+		c->nverb_args = 0;
+		if (val)
+			c->verb_args[c->nverb_args++] = val;
+		if (val2)
+			c->verb_args[c->nverb_args++] = val2;
+		return;
+	case O_IPV4:
+		c->only4 = true;
+		return;
+	case O_IPV6:
+		c->only6 = true;
+		return;
+	case O_PROTO:
+		if (c->proto_given) {
+			cmd_error(c, &opt->loc, "multiple -p flags not allowed");
+			return;
+		}
+		c->proto_given = true;
+		c->proto_neg = neg;
+		c->proto_arg = val;
+		c->proto = proto_of(c, val, &ok, &c->protonum);
+		if (!ok)
+			return;
+		opaque_add(c, from, to);	/* what the rule matches */
+		return;
+	case O_MATCH:
+		if (val->s[0] == '\0') {
+			cmd_error(c, &val->loc, "empty match name");
+			return;
+		}
+		if (!shipped_match(val->s))
+			warn(c->ir, &val->loc, "match '%s' is not one iptables itself ships: loading needs its extension (xtables-addons ...); kept as an opaque match",
+			     val->s);
+		if (!load_module(c, val->s, val))
+			return;
+		/* a new instance: "-p tcp --dport 22 -m tcp --dport 23" */
+		if (streq(val->s, "multiport"))
+			c->seen &= ~4u;
+		else if (proto_module(c->protonum) && streq(val->s, proto_module(c->protonum)))
+			c->seen &= ~3u;
+		if (!c->mods[c->nmods - 1].opts)
+			opaque_add(c, from, to);
+		return;
+	case O_JUMP:
+	case O_GOTO:
+		set_target(c, val, d->id == O_GOTO);
+		if (c->target_other)
+			opaque_add(c, from, to);	/* LOG, MARK ... */
+		return;
+	case O_TABLE:
+		if (c->ir->restore) {
+			cmd_error(c, &opt->loc, "the -t option cannot be used in iptables-restore input: the table is the '*%s' line's",
+				  c->ir->table ? c->ir->table->name : "table");
+			return;
+		}
+		if (c->table_arg) {
+			cmd_error(c, &opt->loc, "multiple -t flags not allowed");
+			return;
+		}
+		c->table_arg = val;
+		c->table_opt = opt;
+		return;
+	case O_SPORT: case O_DPORT: case O_MP_SPORTS: case O_MP_DPORTS:
+	case O_MP_PORTS: {
+		/* per match instance: one --sport, one --dport; multiport
+		 * takes one of its three */
+		unsigned bit = d->id == O_SPORT ? 1 : d->id == O_DPORT ? 2 : 4;
+
+		if (c->seen & bit) {
+			cmd_error(c, &opt->loc, bit == 4 ?
+				  "multiport: only one of --sports, --dports and --ports per match" :
+				  "only one '%s' allowed", d->name);
+			return;
+		}
+		c->seen |= bit;
+		add_pspec(c, d->id, neg, c->proto, opt, val);
+		return;
+	}
+	case O_CT_ORIG_SPORT: case O_CT_ORIG_DPORT: case O_CT_REPL_SPORT:
+	case O_CT_REPL_DPORT:
+		add_pspec(c, d->id, neg, 0, opt, val);
+		return;
+	case O_CT_PROTO:
+		c->ct_proto = proto_of(c, val, &ok, &c->ct_protonum);
+		c->ct_proto_neg = neg;
+		opaque_add(c, from, to);
+		return;
+	case O_CT_STATE:
+	case O_STATE:
+		ct_state(c, val, neg);
+		return;
+	case O_COMMENT:
+		if (!c->comment) {
+			c->comment = val->s;
+			c->comment_arg = val;
+		}
+		return;
+	case O_MATCH_SET:
+		if (add_pspec(c, O_MATCH_SET, neg, c->proto, opt, val2)) {
+			c->ports[c->nports - 1].set = val->s;
+			c->ports[c->nports - 1].from = from;
+			c->ports[c->nports - 1].to = to;
+		}
+		return;
+	case O_TO_DEST: case O_TO_SRC: case O_TO_PORTS: case O_ON_PORT:
+		if (c->nat_arg) {
+			cmd_error(c, &opt->loc, "multiple %s not supported", opt->s);
+			return;
+		}
+		c->nat_arg = val;
+		c->nat_id = d->id;
+		return;
+	case O_SRC: case O_DST: {
+		unsigned k = 1;
+
+		for (const char *q = val->s; (q = strchr(q, ',')); q++)
+			k++;
+		if (k > 1 && neg) {
+			cmd_error(c, &opt->loc, "! not allowed with multiple source or destination IP addresses");
+			return;
+		}
+		c->naddr[d->id == O_DST] = k;
+		if (strchr(val->s, ':'))
+			c->ir->saw_ip6 = true;
+		opaque_add(c, from, to);
+		return;
+	}
+	case O_IN: case O_OUT:
+		c->iface[d->id == O_OUT] = opt;
+		opaque_add(c, from, to);
+		return;
+	case O_REJECT_WITH:
+		reject_with(c, val);
+		opaque_add(c, from, to);
+		return;
+	case O_COUNTERS: case O_VERBOSE: case O_WAIT: case O_WAIT_INTERVAL:
+	case O_NUMERIC: case O_EXACT: case O_LINE_NUMBERS: case O_MODPROBE:
+		return;
+	default:
+		opaque_add(c, from, to);
+		return;
+	}
+}
+
+/*
+ * An option of a match or target portolan does not know: it takes the
+ * arguments up to the next option, the best that can be done without the
+ * extension's own table.
+ */
+static size_t unknown_option_args(const struct cmd *c, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < c->n && !is_option(&c->args[k]) &&
+	       !(streq(c->args[k].s, "!") && !c->args[k].quoted))
+		k++;
+	return k - i - 1;
+}
+
+/* A long option abbreviated as getopt_long allows: a unique prefix. */
+static const struct optdef *prefix_opt(const struct optdef *defs, const char *name,
+				       size_t len, const struct optdef *found,
+				       bool *ambiguous)
+{
+	for (const struct optdef *d = defs; d && d->name; d++) {
+		bool hit = (d->name[1] == '-' && strlen(d->name) >= len &&
+			    memcmp(d->name, name, len) == 0) ||
+			   (d->alias && strlen(d->alias) >= len &&
+			    memcmp(d->alias, name, len) == 0);
+
+		if (!hit || d == found)
+			continue;
+		if (found && !(found->id == d->id && found->id != O_OTHER))
+			*ambiguous = true;
+		found = d;
+	}
+	return found;
+}
+
+static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
+				   bool *unknown_ext)
+{
+	const struct optdef *d = find_opt(general_opts, name, len);
+	bool ambiguous = false;
+
+	*unknown_ext = false;
+	if (d)
+		return d;
+	if (c->target && c->target->opts && (d = find_opt(c->target->opts, name, len)))
+		return d;
+	for (size_t k = c->nmods; k-- > 0; )
+		if ((d = find_opt(c->mods[k].opts, name, len)))
+			return d;
+	for (size_t k = 0; k < c->nmods; k++)
+		*unknown_ext |= !c->mods[k].opts;
+	*unknown_ext |= c->target_other ||
+			(c->target_arg && !c->target && !c->is_goto);
+	/* An unknown extension may have this very option: no guessing. */
+	if (len > 2 && name[1] == '-' && !*unknown_ext) {
+		d = prefix_opt(general_opts, name, len, NULL, &ambiguous);
+		if (c->target)
+			d = prefix_opt(c->target->opts, name, len, d, &ambiguous);
+		for (size_t k = 0; k < c->nmods; k++)
+			d = prefix_opt(c->mods[k].opts, name, len, d, &ambiguous);
+		if (d && !ambiguous)
+			return d;
+		if (ambiguous) {
+			cmd_error(c, NULL, "option '%.*s' is ambiguous", (int)len, name);
+			return NULL;
+		}
+	}
+	/* As iptables does: "-p tcp" loads the tcp match only when an option
+	 * is not known otherwise. */
+	if (proto_module(c->protonum) && !c->proto_loaded) {
+		c->proto_loaded = true;
+		if (!load_module(c, proto_module(c->protonum), c->proto_arg))
+			return NULL;
+		return lookup(c, name, len, unknown_ext);
+	}
+	return NULL;
+}
+
+static void parse_args(struct cmd *c)
+{
+	static struct ipt_arg eqargs[2];
+	bool neg = false;
+	const struct ipt_arg *neg_arg = NULL;
+
+	for (size_t i = 0; i < c->n && !c->bad; i++) {
+		const struct ipt_arg *a = &c->args[i], *val = NULL, *val2 = NULL;
+		const struct optdef *d;
+		size_t from = neg ? i - 1 : i, namelen = a->len;
+		bool unknown_ext, inl = false;
+		const char *eq;
+
+		if (streq(a->s, "!") && !a->quoted) {
+			if (neg) {
+				cmd_error(c, &a->loc, "multiple '!' flags not allowed");
+				return;
+			}
+			neg = true;
+			neg_arg = a;
+			continue;
+		}
+		if (!is_option(a)) {
+			cmd_error(c, &a->loc, "bad argument '%s'", a->s);
+			return;
+		}
+		eq = a->s[1] == '-' ? strchr(a->s, '=') : NULL;
+		if (eq)
+			namelen = (size_t)(eq - a->s);
+		d = lookup(c, a->s, namelen, &unknown_ext);
+		if (c->bad)
+			return;
+		if (!d && unknown_ext) {
+			size_t k = eq ? 0 : unknown_option_args(c, i);
+
+			opaque_add(c, from, i + k + 1);
+			i += k;
+			neg = false;
+			continue;
+		}
+		if (!d) {
+			cmd_error(c, &a->loc, "unknown option '%.*s'", (int)namelen, a->s);
+			return;
+		}
+		if (neg && !d->invertible) {
+			cmd_error(c, &neg_arg->loc, "cannot have ! before %s", d->name);
+			return;
+		}
+		if (eq) {
+			/* --option=value */
+			struct ipt_arg *e = &eqargs[0];
+
+			*e = *a;
+			e->s = eq + 1;
+			e->len = (uint32_t)strlen(e->s);
+			e->loc = sub_loc(a, namelen + 1, e->len);
+			e->exact = a->exact;
+			val = e;
+			inl = true;
+		}
+		{
+			size_t want = d->nargs > 0 ? (size_t)d->nargs :
+				      d->nargs < 0 && !inl && i + 1 < c->n &&
+				      !is_option(&c->args[i + 1]) &&
+				      !streq(c->args[i + 1].s, "!") ? 1 : 0;
+
+			if (inl && want)
+				want--;
+			if (i + want >= c->n) {
+				cmd_error(c, &a->loc, "option '%s' requires %s", d->name,
+					  want > 1 ? "two arguments" : "an argument");
+				return;
+			}
+			if (want && !val) {
+				val = &c->args[++i];
+				want--;
+				if (streq(val->s, "!") && !val->quoted) {
+					cmd_error(c, &val->loc, "'!' goes before the option: '! %s VALUE'",
+						  d->name);
+					return;
+				}
+			}
+			if (want)
+				val2 = &c->args[++i];
+		}
+		/* -I CHAIN [N], -D CHAIN N, -Z CHAIN [N]: an optional number */
+		if ((d->id == O_INSERT || d->id == O_DELETE || d->id == O_ZERO) &&
+		    i + 1 < c->n && !c->args[i + 1].quoted &&
+		    strspn(c->args[i + 1].s, "0123456789") == c->args[i + 1].len)
+			val2 = &c->args[++i];
+		apply(c, d, a, val, val2, neg, from, i + 1);
+		neg = false;
+	}
+	if (neg && !c->bad)
+		cmd_error(c, &neg_arg->loc, "'!' is not followed by an option");
+}
+
+/* --- the rule -------------------------------------------------------------------------------- */
+
+static struct loc opt_loc(const struct cmd *c, const struct pspec *p)
+{
+	const struct ipt_arg *first = p->opt;
+
+	/* "! --dport 22" starts at the '!' */
+	if (p->neg && first > c->args && streq(first[-1].s, "!"))
+		first--;
+	return span_loc(first, p->arg);
+}
+
+static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
+{
+	struct port_lit lit;
+	struct loc loc = opt_loc(c, p);
+	uint8_t field = p->id == O_SPORT || p->id == O_CT_ORIG_SPORT ||
+			p->id == O_CT_REPL_SPORT ? FIELD_SPORT : FIELD_DPORT;
+	bool ct = p->id >= O_CT_ORIG_SPORT && p->id <= O_CT_REPL_DPORT;
+	unsigned protos = ct ? (c->ct_proto ? c->ct_proto : c->proto ? c->proto : L4_ANY) :
+			       p->protos;
+
+	bool c_style = !ct && (protos == L4_TCP || protos == L4_SCTP);
+
+	if (ct && c->ct_protonum >= 0 && !c->ct_proto) {
+		warn(c->ir, &loc, "--ctproto %s has no ports: conntrack compares something else here (the ICMP id, the GRE key)",
+		     ipproto_keyword((unsigned)c->ct_protonum) ?
+		     ipproto_keyword((unsigned)c->ct_protonum) : "?");
+		return true;
+	}
+	if (ct && c->ct_proto && c->ct_proto_neg)
+		protos = L4_PORTS & ~c->ct_proto;
+	c->numstyle = c_style ? NUM_C : NUM_DECIMAL;
+	if (!port_range(c, p->arg, 0, p->arg->len, c_style ? protos : L4_ANY, ':', &lit))
+		return false;
+	if (!ct && c->proto_neg)
+		protos = L4_PORTS & ~protos;
+	if (!ct && (protos == L4_TCP || protos == L4_UDP) && lit.lo == 0 &&
+	    lit.hi == 65535) {
+		/* iptables-nft loads no port match for the whole range, so
+		 * the rule holds every packet of the protocol */
+		if (p->neg)
+			warn(c->ir, &loc, "'! %s %.*s' matches no packet as written, but iptables-nft drops the match: the rule applies to every %s packet",
+			     p->opt->s, (int)p->arg->len, p->arg->s, l4_name(protos));
+		return true;
+	}
+	add_match(c, r, field, ct ? SRC_CT : SRC_PAYLOAD, protos, p->neg, &lit, 1, &loc);
+	return true;
+}
+
+static bool multiport(struct cmd *c, const struct pspec *p, struct rule *r)
+{
+	struct port_lit lits[MULTIPORT_MAX];
+	size_t nlits = 0, count = 0, off = 0;
+	const struct ipt_arg *a = p->arg;
+	struct loc loc = opt_loc(c, p);
+
+	c->numstyle = NUM_C;
+	if (!p->protos || c->proto_neg) {
+		cmd_error(c, &p->opt->loc, "multiport needs '-p tcp', '-p udp', '-p udplite', '-p sctp' or '-p dccp'");
+		return false;
+	}
+	for (;;) {
+		size_t len = strcspn(a->s + off, ",");
+		bool range = memchr(a->s + off, ':', len) != NULL;
+
+		count += range ? 2 : 1;
+		if (range) {
+			const char *colon = memchr(a->s + off, ':', len);
+			struct loc l = sub_loc(a, off, len);
+			struct port_lit lo, hi;
+			size_t left = (size_t)(colon - a->s - off);
+
+			/* multiport wants "lo:hi" with lo < hi, both written */
+			if (!port_atom(c, a, off, left, p->protos, &lo) ||
+			    !port_atom(c, a, off + left + 1, len - left - 1, p->protos, &hi))
+				return false;
+			if (lo.lo >= hi.lo) {
+				cmd_error(c, &l, "invalid portrange specified: '%.*s'", (int)len,
+					  a->s + off);
+				return false;
+			}
+		}
+		if (count > MULTIPORT_MAX) {
+			struct loc l = sub_loc(a, off, len);
+
+			cmd_error(c, &l, "too many ports specified: multiport takes at most %d, a range counting as two",
+				  MULTIPORT_MAX);
+			return false;
+		}
+		if (!port_range(c, a, off, len, p->protos, ':', &lits[nlits]))
+			return false;
+		nlits++;
+		off += len;
+		if (a->s[off] != ',')
+			break;
+		off++;
+	}
+	add_match(c, r, p->id == O_MP_SPORTS ? FIELD_SPORT :
+		  p->id == O_MP_DPORTS ? FIELD_DPORT : FIELD_PORT,
+		  SRC_MULTIPORT, p->protos, p->neg, lits, nlits, &loc);
+	return true;
+}
+
+static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to);
+
+static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
+{
+	const struct ipset_info *info;
+	bool exists;
+	size_t dim = 0;
+	const char *f;
+	uint8_t field;
+	struct loc loc = opt_loc(c, p);
+
+	if (!c->ir->ipsets) {
+		opaque_run(c, r, p->from, p->to);
+		return true;
+	}
+	info = ipset_find(c->ir->ipsets, p->set, &exists);
+	if (!exists) {
+		cmd_error(c, &p->opt[1].loc, "set '%s' does not exist in the ipset file", p->set);
+		return false;
+	}
+	if (!info) {
+		opaque_run(c, r, p->from, p->to);
+		return true;
+	}
+	/* The flag at the port's dimension: "src" or "dst". */
+	f = p->arg->s;
+	while (dim < info->port_dim && (f = strchr(f, ',')))
+		f++, dim++;
+	if (!f || dim != info->port_dim || strncmp(f, "src", 3) == 0)
+		field = f && dim == info->port_dim ? FIELD_SPORT : FIELD_DPORT;
+	else
+		field = FIELD_DPORT;
+	if (!f || dim != info->port_dim) {
+		/* fewer flags than dimensions: the set's port is not matched */
+		opaque_run(c, r, p->from, p->to);
+		return true;
+	}
+	for (unsigned k = 0; k < 5; k++) {
+		struct port_match *m;
+		unsigned bit = 1u << k;
+
+		if (!info->ports[k].n || (p->protos && p->protos != bit))
+			continue;
+		m = rule_add_match(c->ir->rs, r);
+		m->field = field;
+		m->kind = MATCH_SET;
+		m->source = SRC_IPSET;
+		m->protos = (uint8_t)bit;
+		m->negated = p->neg;
+		m->set = arena_strdup(&c->ir->rs->arena, p->set);
+		m->loc = loc;
+		for (uint32_t i = 0; i < info->ports[k].n; i++)
+			portset_add(c->ir->rs, &m->ports, info->ports[k].r[i].lo,
+				    info->ports[k].r[i].hi);
+	}
+	return true;
+}
+
+/* "ADDR[-ADDR][:PORT[-PORT[/BASE]]]", "[V6ADDR]:PORT", "PORT[-PORT]" */
+static bool nat_ports(struct cmd *c, struct rule *r)
+{
+	const struct ipt_arg *a = c->nat_arg;
+	const char *s = a->s, *ports = NULL;
+	struct nat_target *nt;
+	struct port_lit lit;
+	bool snat = c->nat_id == O_TO_SRC ||
+		    (c->nat_id == O_TO_PORTS && c->target->kind == TGT_MASQUERADE);
+	size_t off, len;
+	unsigned protos = c->proto;
+
+	if (c->nat_id == O_ON_PORT && strchr(s, '-')) {
+		cmd_error(c, &a->loc, "--on-port takes one port, not '%s'", s);
+		return false;
+	}
+	if (c->nat_id == O_TO_DEST || c->nat_id == O_TO_SRC) {
+		bool v6 = s[0] == '[' || (strchr(s, ':') && strchr(s, ':') != strrchr(s, ':'));
+
+		if (c->ir->family_known && v6 != (c->ir->family == FAM_IP6) &&
+		    s[0] != ':') {
+			cmd_error(c, &a->loc, "bad address '%s' for %s", s,
+				  c->ir->family == FAM_IP6 ? "ip6tables" : "iptables");
+			return false;
+		}
+		if (!v6 && strchr(s, ':') && strchr(strchr(s, ':') + 1, ':')) {
+			cmd_error(c, &a->loc, "bad IP address '%s'", s);
+			return false;
+		}
+		if (s[0] == '[') {
+			const char *close = strchr(s, ']');
+
+			c->ir->saw_ip6 = true;
+			if (!close) {
+				cmd_error(c, &a->loc, "invalid address '%s': ']' expected", s);
+				return false;
+			}
+			/* "[a]-[b]:port" */
+			if (close[1] == '-' && close[2] == '[' && strchr(close + 2, ']'))
+				close = strchr(close + 2, ']');
+			if (close[1] == ':')
+				ports = close + 2;
+			else if (close[1]) {
+				cmd_error(c, &a->loc, "invalid address '%s'", s);
+				return false;
+			}
+		} else if (strchr(s, ':') && strchr(s, ':') != strrchr(s, ':')) {
+			c->ir->saw_ip6 = true;	/* an IPv6 address, no port */
+		} else if ((ports = strchr(s, ':'))) {
+			ports++;
+		}
+		if (!ports)
+			return true;
+	} else {
+		ports = s;
+	}
+	off = (size_t)(ports - s);
+	len = strcspn(ports, "/");
+	if (!len) {
+		cmd_error(c, &a->loc, "port expected in '%s'", s);
+		return false;
+	}
+	if (!c->proto_neg && (!protos || protos == L4_UDPLITE)) {
+		cmd_error(c, &a->loc, "need TCP, UDP, SCTP or DCCP with port specification ('-p tcp')");
+		return false;
+	}
+	if (c->proto_neg)
+		protos = L4_PORTS & ~protos;
+	c->numstyle = c->nat_id == O_ON_PORT ? NUM_DECIMAL : NUM_C;
+	if (!port_range(c, a, off, len, protos, '-', &lit))
+		return false;
+	if (c->nat_id == O_ON_PORT && lit.lo == 0 && lit.hi == 0)
+		return true;	/* 0: the packet's own destination port */
+	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt));
+	nt->loc = sub_loc(a, off, len);
+	lits_add(c->ir->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
+	portset_add(c->ir->rs, &nt->ports, lit.lo, lit.hi);
+	if (snat)
+		r->snat = nt;
+	else
+		r->nat = nt;
+	return true;
+}
+
+static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
+{
+	const struct ipt_arg *a = &c->args[from], *b = &c->args[to - 1];
+	char buf[1024];
+	size_t o = 0;
+	struct loc loc = span_loc(a, b);
+
+	if (from >= to)
+		return;
+	if (a->raw && b->raw && a->loc.file == b->loc.file && a->loc.line == b->loc.line &&
+	    b->raw >= a->raw && b->raw - a->raw < 4096) {
+		bool contiguous = true;
+
+		for (size_t k = from; k < to; k++)
+			contiguous &= c->args[k].raw && c->args[k].loc.line == a->loc.line;
+		if (contiguous) {
+			rule_add_opaque_src(c->ir->rs, r, a->raw,
+					    (size_t)(b->raw + b->rawlen - a->raw), &loc);
+			return;
+		}
+	}
+	for (size_t k = from; k < to && o + 4 < sizeof(buf); k++) {
+		int w = snprintf(buf + o, sizeof(buf) - o,
+				 c->args[k].quoted ? "%s\"%s\"" : "%s%s",
+				 o ? " " : "", c->args[k].s);
+
+		if (w < 0)
+			break;
+		o += (size_t)w;
+		if (o >= sizeof(buf))
+			o = sizeof(buf) - 1;
+	}
+	rule_add_opaque_n(c->ir->rs, r, buf, o, &loc);
+}
+
+/* The built-in chains a NAT target may sit in (user chains: any). */
+static bool hook_ok(struct cmd *c, const struct chain *ch)
+{
+	unsigned ok;
+
+	switch (c->target->kind) {
+	case TGT_DNAT: case TGT_REDIRECT:
+		ok = 1u << HOOK_PREROUTING | 1u << HOOK_OUTPUT;
+		break;
+	case TGT_SNAT:
+		ok = 1u << HOOK_POSTROUTING | 1u << HOOK_INPUT;
+		break;
+	case TGT_MASQUERADE:
+		ok = 1u << HOOK_POSTROUTING;
+		break;
+	case TGT_TPROXY:
+		ok = 1u << HOOK_PREROUTING;
+		break;
+	default:
+		return true;
+	}
+	if (ch->hook == HOOK_NONE || (ok & (1u << ch->hook)))
+		return true;
+	cmd_error(c, &c->target_arg->loc, "%s target: not usable from %s (the kernel refuses it)",
+		  c->target->name, ch->name);
+	return false;
+}
+
+/* Everything a rule says, into R.  False (reported) if it is invalid. */
+static bool fill_rule(struct cmd *c, struct rule *r)
+{
+	r->loc = *c->where;
+	r->l4 = (uint8_t)(c->proto_neg ? L4_PORTS & ~c->proto : c->proto);
+	if ((c->iface[1] && (r->chain->hook == HOOK_INPUT || r->chain->hook == HOOK_PREROUTING)) ||
+	    (c->iface[0] && (r->chain->hook == HOOK_OUTPUT || r->chain->hook == HOOK_POSTROUTING))) {
+		const struct ipt_arg *o = c->iface[1] && (r->chain->hook == HOOK_INPUT ||
+							  r->chain->hook == HOOK_PREROUTING) ?
+					  c->iface[1] : c->iface[0];
+
+		cmd_error(c, &o->loc, "can't use %s with %s: packets there have no %s interface",
+			  o->s, r->chain->name, o == c->iface[1] ? "output" : "input");
+		return false;
+	}
+	r->ct_states = c->ct_states;
+	r->ct_states_negated = c->ct_states_neg;
+	if (c->comment)
+		r->comment = arena_strdup(&c->ir->rs->arena, c->comment);
+	for (size_t i = 0; i < c->nports; i++) {
+		const struct pspec *p = &c->ports[i];
+		bool ok;
+
+		switch (p->id) {
+		case O_MP_SPORTS: case O_MP_DPORTS: case O_MP_PORTS:
+			ok = multiport(c, p, r);
+			break;
+		case O_MATCH_SET:
+			ok = set_ports(c, p, r);
+			break;
+		default:
+			ok = value_ports(c, p, r);
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	if (c->target_arg) {
+		if (c->target && c->target->table && strcmp(c->target->table, r->chain->table->name)) {
+			cmd_error(c, &c->target_arg->loc, "%s target: only valid in the %s table, not %s",
+				  c->target->name, c->target->table, r->chain->table->name);
+			return false;
+		}
+		if (c->target && !hook_ok(c, r->chain))
+			return false;
+		if (c->target) {
+			r->verdict = c->target->verdict;
+			r->nat_kinds |= c->target->kind == TGT_DNAT ? NAT_DNAT :
+					c->target->kind == TGT_REDIRECT ? NAT_REDIRECT :
+					c->target->kind == TGT_TPROXY ? NAT_TPROXY :
+					c->target->kind == TGT_SNAT ? NAT_SNAT :
+					c->target->kind == TGT_MASQUERADE ? NAT_MASQUERADE : 0;
+		} else if (!c->target_other) {
+			if (c->ir->restore && !table_chain(c->ir->rs, r->chain->table,
+							   c->target_arg->s, false)) {
+				cmd_error(c, &c->target_arg->loc, "chain '%s' does not exist (a chain must be declared before rules jump to it)",
+					  c->target_arg->s);
+				return false;
+			}
+			r->verdict = c->is_goto ? VERDICT_GOTO : VERDICT_JUMP;
+			r->target = arena_strdup(&c->ir->rs->arena, c->target_arg->s);
+		} else {
+			r->verdict = streq(c->target_arg->s, "NFQUEUE") ? VERDICT_QUEUE :
+								       VERDICT_NONE;
+		}
+	}
+	if (c->nat_arg && !nat_ports(c, r))
+		return false;
+	for (size_t i = 0; i < c->nopaque; i++)
+		opaque_run(c, r, c->opaque[i].from, c->opaque[i].to);
+	return true;
+}
+
+/* --- commands ------------------------------------------------------------------------------ */
+
+static bool rulenum(struct cmd *c, const struct ipt_arg *a, uint32_t max,
+		    uint32_t *ret)
+{
+	unsigned long v;
+
+	if (!parse_num(a->s, a->len, 0xffffffffUL, &v) || v == 0) {
+		cmd_error(c, &a->loc, "invalid rule number '%s'", a->s);
+		return false;
+	}
+	if (v > max) {
+		cmd_error(c, &a->loc, "index of %s too big: the chain has %u rules",
+			  c->verb == O_INSERT ? "insertion" : "deletion", max);
+		return false;
+	}
+	*ret = (uint32_t)v;
+	return true;
+}
+
+/* The rule's specification, for "-D CHAIN SPEC": its arguments but the
+ * command, the chain and the table, NUL-separated. */
+static char *spec_key(const struct cmd *c, size_t *ret_len)
+{
+	size_t len = 0, o = 0;
+	char *key;
+
+	for (size_t i = 0; i < c->n; i++)
+		len += c->args[i].len + 1;
+	key = malloc(len + 1);
+	if (!key)
+		oom();
+	for (size_t i = 0; i < c->n; i++) {
+		const struct ipt_arg *a = &c->args[i];
+
+		if (a == c->verb_arg || a == c->verb_args[0] || a == c->table_arg ||
+		    a == c->table_opt)
+			continue;
+		memcpy(key + o, a->s, a->len);
+		o += a->len;
+		key[o++] = '\0';
+	}
+	*ret_len = o;
+	return key;
+}
+
+static void remember_spec(struct cmd *c, struct rule *r)
+{
+	struct ipt_reader *ir = c->ir;
+
+	if (!ir->keep_specs)
+		return;
+	if (ir->nspecs == ir->aspecs) {
+		ir->aspecs = ir->aspecs ? ir->aspecs * 2 : 16;
+		ir->specs = realloc(ir->specs, ir->aspecs * sizeof(*ir->specs));
+		if (!ir->specs)
+			oom();
+	}
+	ir->specs[ir->nspecs].rule = r;
+	ir->specs[ir->nspecs].text = spec_key(c, &ir->specs[ir->nspecs].len);
+	ir->nspecs++;
+}
+
+static void chain_remove(struct chain *ch, uint32_t pos)
+{
+	memmove(&ch->rules[pos], &ch->rules[pos + 1],
+		(ch->nrules - pos - 1) * sizeof(*ch->rules));
+	ch->nrules--;
+}
+
+static void delete_rule(struct cmd *c, struct chain *ch)
+{
+	struct ipt_reader *ir = c->ir;
+	size_t len;
+	char *key;
+
+	if (c->nverb_args > 1) {
+		uint32_t n;
+
+		if (rulenum(c, c->verb_args[1], ch->nrules, &n))
+			chain_remove(ch, n - 1);
+		return;
+	}
+	key = spec_key(c, &len);
+	for (size_t i = 0; i < ir->nspecs; i++) {
+		struct rule *r = ir->specs[i].rule;
+
+		if (r->chain != ch || ir->specs[i].len != len ||
+		    memcmp(ir->specs[i].text, key, len))
+			continue;
+		for (uint32_t k = 0; k < ch->nrules; k++) {
+			if (ch->rules[k] == r) {
+				chain_remove(ch, k);
+				free(key);
+				return;
+			}
+		}
+	}
+	free(key);
+	if (ir->restore)
+		cmd_error(c, c->where, "bad rule: no rule of chain %s matches this one", ch->name);
+	else
+		ipt_note(ir, c->where, "no rule of chain %s matches this one as written: nothing is deleted (iptables compares rules as it parsed them)",
+			 ch->name);
+}
+
+static bool referenced(const struct table *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->nchains; i++)
+		for (uint32_t k = 0; k < t->chains[i]->nrules; k++) {
+			const struct rule *r = t->chains[i]->rules[k];
+
+			if (r->target && strcmp(r->target, name) == 0)
+				return true;
+		}
+	return false;
+}
+
+static void delete_chain(struct cmd *c, struct table *t, struct chain *ch)
+{
+	if (builtin_chain(t, ch->name)) {
+		cmd_error(c, &c->verb_args[0]->loc, "can't delete built-in chain %s", ch->name);
+		return;
+	}
+	if (ch->nrules) {
+		cmd_error(c, &c->verb_args[0]->loc, "chain %s is not empty", ch->name);
+		return;
+	}
+	if (referenced(t, ch->name)) {
+		cmd_error(c, &c->verb_args[0]->loc, "chain %s is still jumped to", ch->name);
+		return;
+	}
+	table_delete_chain(t, ch);
+}
+
+static void run(struct cmd *c)
+{
+	struct ipt_reader *ir = c->ir;
+	struct table *t;
+	struct chain *ch = NULL;
+	const struct ipt_arg *chain_arg = c->nverb_args ? c->verb_args[0] : NULL;
+	struct rule *r;
+	uint32_t pos;
+
+	if (!c->verb) {
+		cmd_error(c, c->where, "no command specified (-A, -I, -N, -P ...)");
+		return;
+	}
+	if ((c->only4 && ir->family == FAM_IP6) || (c->only6 && ir->family == FAM_IP))
+		return;		/* for the other family: iptables skips it too */
+	if (ir->restore) {
+		t = ir->table;
+		if (!t) {
+			cmd_error(c, c->where, "a rule outside a table: a '*filter' (or *nat ...) line must come first");
+			return;
+		}
+	} else {
+		t = ipt_table(ir, c->table_arg ? c->table_arg->s : "filter",
+			      c->table_arg ? &c->table_arg->loc : c->where);
+		if (!t) {
+			c->bad = true;
+			return;
+		}
+	}
+	if (chain_arg) {
+		ch = ir->last_chain && ir->last_chain->table == t &&
+		     streq(ir->last_chain->name, chain_arg->s) ? ir->last_chain :
+		     table_chain(ir->rs, t, chain_arg->s, false);
+		ir->last_chain = ch;
+		if (!ch && c->verb != O_NEW) {
+			if (ir->restore || c->verb != O_APPEND) {
+				if (c->verb == O_FLUSH || c->verb == O_DELETE_CHAIN ||
+				    c->verb == O_ZERO || c->verb == O_LIST ||
+				    c->verb == O_LIST_RULES || c->verb == O_CHECK ||
+				    c->verb == O_DELETE) {
+					if (ir->restore)
+						cmd_error(c, &chain_arg->loc, "chain '%s' does not exist",
+							  chain_arg->s);
+					return;
+				}
+				if (ir->restore || c->verb != O_INSERT) {
+					cmd_error(c, &chain_arg->loc, "chain '%s' does not exist%s",
+						  chain_arg->s, ir->restore ? " (declare it: ':NAME - [0:0]')" : "");
+					return;
+				}
+			}
+			/* A script may rely on a chain made before it ran. */
+			warn(ir, &chain_arg->loc, "chain '%s' is not created in this script ('iptables -N %s'): iptables fails here unless it already exists",
+			     chain_arg->s, chain_arg->s);
+			ch = table_chain(ir->rs, t, chain_arg->s, true);
+			ch->loc = chain_arg->loc;
+		}
+	}
+	switch (c->verb) {
+	case O_APPEND:
+	case O_INSERT:
+	case O_REPLACE:
+		pos = 0;
+		if (c->verb == O_INSERT && c->nverb_args > 1 &&
+		    !rulenum(c, c->verb_args[1], ch->nrules + 1, &pos))
+			return;
+		if (c->verb == O_REPLACE && !rulenum(c, c->verb_args[1], ch->nrules, &pos))
+			return;
+		/* iptables makes one rule per source and destination pair,
+		 * each inserted where the first went (so in reverse). */
+		for (unsigned k = 0; k < (c->naddr[0] ? c->naddr[0] : 1) *
+					 (c->naddr[1] ? c->naddr[1] : 1); k++) {
+			r = chain_add_rule(ir->rs, ch, c->verb == O_APPEND ? -1 :
+						       pos ? (long)pos - 1 : 0);
+			if (!fill_rule(c, r)) {
+				for (uint32_t i = 0; i < ch->nrules; i++)
+					if (ch->rules[i] == r) {
+						chain_remove(ch, i);
+						break;
+					}
+				return;
+			}
+			if (c->verb == O_REPLACE) {
+				chain_remove(ch, pos);
+				return;
+			}
+			remember_spec(c, r);
+		}
+		return;
+	case O_DELETE:
+		delete_rule(c, ch);
+		return;
+	case O_FLUSH:
+		if (ch) {
+			chain_flush(ch);
+			return;
+		}
+		for (uint32_t i = 0; i < t->nchains; i++)
+			chain_flush(t->chains[i]);
+		return;
+	case O_NEW:
+		if (ch) {
+			cmd_error(c, &chain_arg->loc, "chain '%s' already exists", chain_arg->s);
+			return;
+		}
+		if (builtin_chain(t, chain_arg->s) || chain_arg->len > 28 || !chain_arg->len) {
+			cmd_error(c, &chain_arg->loc, "invalid chain name '%s'", chain_arg->s);
+			return;
+		}
+		ch = table_chain(ir->rs, t, chain_arg->s, true);
+		ch->loc = chain_arg->loc;
+		return;
+	case O_DELETE_CHAIN:
+		if (ch) {
+			delete_chain(c, t, ch);
+			return;
+		}
+		for (uint32_t i = t->nchains; i-- > 0; ) {
+			ch = t->chains[i];
+			if (builtin_chain(t, ch->name))
+				continue;
+			if (ch->nrules || referenced(t, ch->name)) {
+				cmd_error(c, c->where, "chain %s is not empty or still jumped to", ch->name);
+				return;
+			}
+			table_delete_chain(t, ch);
+		}
+		return;
+	case O_POLICY: {
+		const struct ipt_arg *pol = c->verb_args[1];
+
+		if (!builtin_chain(t, ch->name)) {
+			cmd_error(c, &chain_arg->loc, "bad built-in chain name '%s': only built-in chains have a policy",
+				  ch->name);
+			return;
+		}
+		if (streq(pol->s, "ACCEPT")) {
+			ch->policy = VERDICT_ACCEPT;
+		} else if (streq(pol->s, "DROP")) {
+			ch->policy = VERDICT_DROP;
+		} else {
+			cmd_error(c, &pol->loc, "bad policy name '%s' (ACCEPT or DROP)", pol->s);
+		}
+		return;
+	}
+	case O_RENAME: {
+		const struct ipt_arg *to = c->verb_args[1];
+
+		if (builtin_chain(t, ch->name) || table_chain(ir->rs, t, to->s, false) ||
+		    builtin_chain(t, to->s)) {
+			cmd_error(c, &to->loc, "cannot rename chain %s to %s", ch->name, to->s);
+			return;
+		}
+		for (uint32_t i = 0; i < t->nchains; i++)
+			for (uint32_t k = 0; k < t->chains[i]->nrules; k++) {
+				struct rule *x = t->chains[i]->rules[k];
+
+				if (x->target && strcmp(x->target, ch->name) == 0)
+					x->target = arena_strdup(&ir->rs->arena, to->s);
+			}
+		table_rename_chain(ir->rs, t, ch, to->s);
+		return;
+	}
+	default:
+		return;		/* -C, -L, -S, -Z change nothing */
+	}
+}
+
+void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
+		 const struct loc *where)
+{
+	struct cmd *c;
+
+	if (ir->stop)
+		return;
+	/* one command buffer per reader, a few KiB: cleared up to its arrays */
+	if (!ir->cmd) {
+		ir->cmd = malloc(sizeof(*c));
+		if (!ir->cmd)
+			oom();
+	}
+	c = ir->cmd;
+	memset(c, 0, offsetof(struct cmd, mods));
+	c->ir = ir;
+	c->protonum = c->ct_protonum = -1;
+	c->args = args;
+	c->n = n;
+	c->where = where;
+	parse_args(c);
+	if (c->verb == O_DELETE_CHAIN || c->verb == O_RENAME)
+		ir->last_chain = NULL;	/* it may be gone */
+	if (!c->bad)
+		run(c);
+}
+
+void ipt_reader_release(struct ipt_reader *ir)
+{
+	for (size_t i = 0; i < ir->nspecs; i++)
+		free(ir->specs[i].text);
+	free(ir->specs);
+	free(ir->cmd);
+	ir->specs = NULL;
+	ir->cmd = NULL;
+	ir->nspecs = 0;
+}
