@@ -47,7 +47,7 @@ void report_github(FILE *out, const struct lint_run *run)
 			if (f->loc.line) {
 				fprintf(out, ",line=%u,col=%u", f->loc.line, f->loc.col);
 				if (f->loc.col_end > f->loc.col)
-					fprintf(out, ",endColumn=%u", f->loc.col_end + 1);
+					fprintf(out, ",endColumn=%u", f->loc.col_end);
 			}
 			fputs(",title=", out);
 			escaped(out, check_defs[f->check].id, true);

@@ -379,9 +379,11 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 				    rec_name(reg, a.recs[i]), flags[0]);
 			else
 				add(c, CHK_PORT_DEASSIGNED, loc, port, port, proto, &a.recs[i], 1,
-				    "%u/%s: the registry marks it %s (\"%s\")", port,
+				    "%u/%s: the registry marks its assignment %s%s%s%s", port,
 				    reg_proto_name((enum reg_proto)proto), flags[0],
-				    registry_str(reg, rec->description));
+				    *registry_str(reg, rec->note) ? " (\"" : "",
+				    registry_str(reg, rec->note),
+				    *registry_str(reg, rec->note) ? "\")" : "");
 			break;
 		}
 	}
@@ -504,7 +506,7 @@ static void check_name(struct ctx *c, const struct port_lit *l, unsigned l4)
 {
 	const struct registry *reg = c->reg;
 	size_t first, n;
-	uint16_t ports[REG_NPROTO];
+	uint16_t ports[REG_NPROTO], iana = 0;
 	unsigned have = 0;
 	bool differs = false;
 
@@ -534,9 +536,12 @@ static void check_name(struct ctx *c, const struct port_lit *l, unsigned l4)
 			have |= 1u << p;
 		}
 	}
-	for (int p = 0; p < REG_NPROTO; p++)
-		if ((have & (1u << p)) && ports[p] != l->lo)
+	for (int p = 0; p < REG_NPROTO; p++) {
+		if ((have & (1u << p)) && ports[p] != l->lo) {
 			differs = true;
+			iana = ports[p];
+		}
+	}
 	if (services_db_port(l->name, NULL) < 0) {
 		add(c, CHK_SERVICE_NAME_NONPORTABLE, &l->loc, l->lo, l->hi, -1, NULL, 0,
 		    "'%s' is not in this system's services file: nft and iptables fail to load the rule here (IANA gives %u); write the number",
@@ -545,8 +550,18 @@ static void check_name(struct ctx *c, const struct port_lit *l, unsigned l4)
 	}
 	if (differs)
 		add(c, CHK_SERVICE_NAME_NONPORTABLE, &l->loc, l->lo, l->hi, -1, NULL, 0,
-		    "'%s' stands for more than one port (IANA and the services file, or one protocol and another): it loads as %u here; write the number",
-		    l->name, l->lo);
+		    "'%s' stands for more than one port: it loads as %u from the services file, IANA gives %u%s; write the number",
+		    l->name, l->lo, iana, iana == l->lo ? " on another protocol too" : "");
+}
+
+/* "22" or "80-88" */
+static const char *range_str(char buf[static 16], uint16_t lo, uint16_t hi)
+{
+	if (lo == hi)
+		snprintf(buf, 16, "%u", lo);
+	else
+		snprintf(buf, 16, "%u-%u", lo, hi);
+	return buf;
 }
 
 static void check_lits(struct ctx *c, const struct port_lit *lits, uint32_t n)
@@ -563,9 +578,11 @@ static void check_lits(struct ctx *c, const struct port_lit *lits, uint32_t n)
 				break;
 			}
 			if (a->lo <= b->hi && b->lo <= a->hi) {
+				char x[16], y[16];
+
 				add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
-				    "%u-%u overlaps %u-%u, written before it", b->lo, b->hi,
-				    a->lo, a->hi);
+				    "%s overlaps %s, written before it",
+				    range_str(x, b->lo, b->hi), range_str(y, a->lo, a->hi));
 				break;
 			}
 		}
