@@ -41,12 +41,24 @@ static void caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
 	end = memchr(line, '\n', (size_t)(f->text + f->len - line));
 	if (!end)
 		end = f->text + f->len;
-	fprintf(out, "  %.*s\n  ", (int)(end - line), line);
-	for (uint32_t c = 1; c < loc->col && line + c - 1 < end; c++)
-		fputc(line[c - 1] == '\t' ? '\t' : ' ', out);
-	fputs(color ? "\033[1;32m^" : "^", out);
-	for (uint32_t c = loc->col + 1; c <= loc->col_end && line + c - 1 < end; c++)
-		fputc('~', out);
+	fputs("  ", out);
+	fwrite(line, 1, (size_t)(end - line), out);
+	fputs("\n  ", out);
+	/* the caret line, made in one piece: tabs keep their width */
+	{
+		char buf[512];
+		size_t o = 0;
+
+		for (uint32_t c = 1; c < loc->col && line + c - 1 < end && o < sizeof(buf); c++)
+			buf[o++] = line[c - 1] == '\t' ? '\t' : ' ';
+		fwrite(buf, 1, o, out);
+		fputs(color ? "\033[1;32m^" : "^", out);
+		o = 0;
+		for (uint32_t c = loc->col + 1; c <= loc->col_end && line + c - 1 < end &&
+		     o < sizeof(buf); c++)
+			buf[o++] = '~';
+		fwrite(buf, 1, o, out);
+	}
 	fputs(color ? "\033[0m\n" : "\n", out);
 }
 
@@ -66,13 +78,18 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 				continue;
 			if (color)
 				fputs("\033[1m", out);
+			fputs(f->loc.file ? sf->name : lf->name, out);
 			if (f->loc.line)
-				fprintf(out, "%s:%u:%u: ", sf->name, f->loc.line, f->loc.col);
-			else
-				fprintf(out, "%s: ", f->loc.file ? sf->name : lf->name);
-			fprintf(out, "%s%s:%s %s [%s]\n", color ? colors[f->severity] : "",
-				severity_name((enum severity)f->severity),
-				color ? "\033[0m" : "", f->message, check_defs[f->check].id);
+				fprintf(out, ":%u:%u", f->loc.line, f->loc.col);
+			fputs(": ", out);
+			if (color)
+				fputs(colors[f->severity], out);
+			fputs(severity_name((enum severity)f->severity), out);
+			fputs(color ? ":\033[0m " : ": ", out);
+			fputs(f->message, out);
+			fputs(" [", out);
+			fputs(check_defs[f->check].id, out);
+			fputs("]\n", out);
 			caret(out, lf->rs, &f->loc, color);
 		}
 		diagfmt_forget();
