@@ -1,83 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diagfmt.h"
+#include "lines.h"
 
 static const char *const levels[] = { "note", "warning", "error" };
 
-/*
- * Line starts of the files of the last ruleset asked about, built when a
- * file is first asked: a line is then found in constant time.
- */
-struct linemap {
-	uint32_t *start;
-	size_t n;
-};
-
+/* The line index of the last ruleset asked about. */
 static struct {
 	const struct ruleset *rs;
-	struct linemap *files;
-	uint32_t nfiles;
-} lines;
-
-static bool linemap_build(struct linemap *m, const struct source_file *f)
-{
-	size_t a = 1024;
-
-	m->n = 0;
-	m->start = malloc(a * sizeof(*m->start));
-	if (!m->start)
-		return false;
-	m->start[m->n++] = 0;
-	for (const char *p = f->text, *end = f->text + f->len;
-	     (p = memchr(p, '\n', (size_t)(end - p))); p++) {
-		if (m->n == a) {
-			uint32_t *s = realloc(m->start, (a *= 2) * sizeof(*s));
-
-			if (!s) {
-				free(m->start);
-				m->start = NULL;
-				return false;
-			}
-			m->start = s;
-		}
-		m->start[m->n++] = (uint32_t)(p + 1 - f->text);
-	}
-	return true;
-}
+	struct lines *lines;
+} cache;
 
 const char *diagfmt_line(const struct ruleset *rs, uint32_t file, uint32_t line)
 {
-	const struct source_file *f;
-	struct linemap *m;
+	size_t len;
 
-	if (!file || file >= rs->nfiles || !line)
-		return NULL;
-	f = &rs->files[file];
-	if (!f->text || f->len > UINT32_MAX)
-		return NULL;
-	if (lines.rs != rs || lines.nfiles != rs->nfiles) {
+	if (cache.rs != rs) {
 		diagfmt_forget();
-		lines.files = calloc(rs->nfiles, sizeof(*lines.files));
-		if (!lines.files)
-			return NULL;
-		lines.rs = rs;
-		lines.nfiles = rs->nfiles;
+		cache.rs = rs;
+		cache.lines = lines_new(rs);
 	}
-	m = &lines.files[file];
-	if (!m->start && !linemap_build(m, f))
-		return NULL;
-	return line <= m->n ? f->text + m->start[line - 1] : NULL;
+	return lines_get(cache.lines, file, line, &len);
 }
 
 void diagfmt_forget(void)
 {
-	for (uint32_t i = 0; i < lines.nfiles; i++)
-		free(lines.files[i].start);
-	free(lines.files);
-	memset(&lines, 0, sizeof(lines));
+	lines_free(cache.lines);
+	cache.lines = NULL;
+	cache.rs = NULL;
 }
 
 void diagfmt_one(FILE *out, const struct ruleset *rs, const struct loc *loc,

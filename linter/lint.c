@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lines.h"
 #include "lint.h"
 #include "services.h"
 
@@ -36,7 +37,7 @@ struct ctx {
 	bool admits;		/* its verdict lets traffic through */
 	bool established;	/* limited to established/related traffic */
 	bool commented;		/* the rule says what it is for */
-	struct lines *ls;	/* line index per file, for comments */
+	struct lines *ls;	/* the source lines, for comments */
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -830,60 +831,6 @@ static bool disables(const char *text, size_t len, const char *check)
 	return false;
 }
 
-/* Line starts of the files findings are in, built when first needed. */
-struct lines {
-	uint32_t file;
-	const char *text;
-	size_t len;
-	uint32_t *start;	/* byte offset of each line, 0-based */
-	uint32_t n;
-};
-
-static void lines_build(struct lines *ls, const struct ruleset *rs, uint32_t file)
-{
-	const struct source_file *f = &rs->files[file];
-	size_t a = 1024;
-
-	ls->file = file;
-	ls->text = f->text;
-	ls->len = f->len;
-	ls->start = malloc(a * sizeof(*ls->start));
-	if (!ls->start)
-		oom();
-	ls->start[ls->n++] = 0;
-	for (const char *p = f->text, *end = f->text + f->len;
-	     p && (p = memchr(p, '\n', (size_t)(end - p))); p++) {
-		if (ls->n == a) {
-			a *= 2;
-			ls->start = realloc(ls->start, a * sizeof(*ls->start));
-			if (!ls->start)
-				oom();
-		}
-		ls->start[ls->n++] = (uint32_t)(p + 1 - f->text);
-	}
-}
-
-/* The text of line LINE of FILE, or NULL.  LS has an entry per file. */
-static const char *line_text(const struct ruleset *rs, struct lines *lsv,
-			     uint32_t file, uint32_t line, size_t *len)
-{
-	const char *p, *nl;
-	struct lines *ls;
-
-	if (!file || file >= rs->nfiles || !line || !rs->files[file].text ||
-	    rs->files[file].len > UINT32_MAX)
-		return NULL;
-	ls = &lsv[file];
-	if (!ls->start)
-		lines_build(ls, rs, file);
-	if (line > ls->n)
-		return NULL;
-	p = ls->text + ls->start[line - 1];
-	nl = memchr(p, '\n', (size_t)(ls->text + ls->len - p));
-	*len = (size_t)((nl ? nl : ls->text + ls->len) - p);
-	return p;
-}
-
 /* Whether the line holds nothing but a comment. */
 static bool comment_only(const char *t, size_t len)
 {
@@ -903,8 +850,7 @@ static bool rule_commented(struct ctx *c)
 	return s && *s && !strstr(s, "portolan:");
 }
 
-static bool suppressed(const struct ruleset *rs, struct lines *ls,
-		       const struct finding *f)
+static bool suppressed(struct lines *ls, const struct finding *f)
 {
 	const char *id = check_defs[f->check].id;
 	const struct loc *where[2] = { &f->loc, f->rule ? &f->rule->loc : NULL };
@@ -918,10 +864,10 @@ static bool suppressed(const struct ruleset *rs, struct lines *ls,
 		if (!where[k] || !where[k]->line)
 			continue;
 		/* on the line, or on a comment line right before it */
-		t = line_text(rs, ls, where[k]->file, where[k]->line, &len);
+		t = lines_get(ls, where[k]->file, where[k]->line, &len);
 		if (t && disables(t, len, id))
 			return true;
-		t = where[k]->line > 1 ? line_text(rs, ls, where[k]->file,
+		t = where[k]->line > 1 ? lines_get(ls, where[k]->file,
 						   where[k]->line - 1, &len) : NULL;
 		if (t && comment_only(t, len) && disables(t, len, id))
 			return true;
@@ -962,10 +908,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 {
 	struct ctx c = { .rs = rs, .reg = reg, .o = o, .out = out };
 	size_t from = out->n;
-	struct lines *ls = calloc(rs->nfiles + 1, sizeof(*ls));
+	struct lines *ls = lines_new(rs);
 
-	if (!ls)
-		oom();
 	c.ls = ls;
 
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
@@ -997,10 +941,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	if (out->n > from)
 		qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
 	for (size_t i = from; i < out->n; i++)
-		out->f[i].suppressed = suppressed(rs, ls, &out->f[i]);
-	for (uint32_t i = 0; i < rs->nfiles; i++)
-		free(ls[i].start);
-	free(ls);
+		out->f[i].suppressed = suppressed(ls, &out->f[i]);
+	lines_free(ls);
 }
 
 void lint_result_free(struct lint_result *r)

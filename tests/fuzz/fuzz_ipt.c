@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target: the iptables-save reader (what iptables-restore reads). */
+/*
+ * libFuzzer targets: the iptables-save reader (fuzz_ipt_save) and the shell
+ * script reader (fuzz_ipt_script), built from this file with FUZZ_FORMAT
+ * set to INPUT_IPT_SAVE or INPUT_IPT_SCRIPT.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	input_read(rs, "fuzz", text, size, INPUT_IPT_SAVE, registry_builtin(), &opts);
+	input_read(rs, "fuzz", text, size, FUZZ_FORMAT, registry_builtin(), &opts);
 	ruleset_free(rs);
 	return 0;
 }
