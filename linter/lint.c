@@ -304,7 +304,9 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 	bool listener = (inbound && c->admits) || is_nat;
 
 	registry_query(reg, port, (enum reg_proto)proto, &a);
-	nother = registry_other_assignments(reg, port, (enum reg_proto)proto, other, 8);
+	/* the other protocols matter only where this one has no assignment */
+	nother = a.cls == REG_CLASS_ASSIGNED ? 0 :
+		 registry_other_assignments(reg, port, (enum reg_proto)proto, other, 8);
 	for (size_t i = 0; i < nother; i++)
 		oprotos |= other[i].protos;
 	if (port == 0) {
@@ -940,8 +942,15 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	}
 	if (out->n > from)
 		qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
-	for (size_t i = from; i < out->n; i++)
-		out->f[i].suppressed = suppressed(ls, &out->f[i]);
+	/* most rulesets say "portolan:" nowhere: then nothing is suppressed */
+	for (uint32_t i = 1; i < rs->nfiles; i++) {
+		if (!rs->files[i].text ||
+		    !memmem(rs->files[i].text, rs->files[i].len, "portolan:", 9))
+			continue;
+		for (size_t k = from; k < out->n; k++)
+			out->f[k].suppressed = suppressed(ls, &out->f[k]);
+		break;
+	}
 	lines_free(ls);
 }
 
