@@ -53,7 +53,6 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	struct lint_result *out = c->out;
 	struct finding *f;
 	va_list ap;
-	char msg[1024];
 
 	if (c->o->severity[chk] == SEV_OFF)
 		return;
@@ -74,11 +73,8 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	f->message = arena_vprintf(&out->arena, fmt, ap);
 	va_end(ap);
-	f->message = strdup(msg);
-	if (!f->message)
-		oom();
 	f->check = (uint8_t)chk;
 	f->severity = c->o->severity[chk];
 	f->loc = *loc;
@@ -956,8 +952,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 
 void lint_result_free(struct lint_result *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->f[i].message);
+	arena_release(&r->arena);
 	free(r->f);
 	memset(r, 0, sizeof(*r));
 }

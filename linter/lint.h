@@ -84,6 +84,7 @@ struct lint_options {
 struct lint_result {
 	struct finding *f;
 	size_t n, a;
+	struct arena arena;	/* the messages */
 };
 
 /* Every check at its default severity, no ephemeral range. */
