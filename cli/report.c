@@ -41,9 +41,9 @@ static void caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
 	end = memchr(line, '\n', (size_t)(f->text + f->len - line));
 	if (!end)
 		end = f->text + f->len;
-	fputs("  ", out);
-	fwrite(line, 1, (size_t)(end - line), out);
-	fputs("\n  ", out);
+	fputs_unlocked("  ", out);
+	fwrite_unlocked(line, 1, (size_t)(end - line), out);
+	fputs_unlocked("\n  ", out);
 	/* the caret line, made in one piece: tabs keep their width */
 	{
 		char buf[512];
@@ -51,15 +51,15 @@ static void caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
 
 		for (uint32_t c = 1; c < loc->col && line + c - 1 < end && o < sizeof(buf); c++)
 			buf[o++] = line[c - 1] == '\t' ? '\t' : ' ';
-		fwrite(buf, 1, o, out);
-		fputs(color ? "\033[1;32m^" : "^", out);
+		fwrite_unlocked(buf, 1, o, out);
+		fputs_unlocked(color ? "\033[1;32m^" : "^", out);
 		o = 0;
 		for (uint32_t c = loc->col + 1; c <= loc->col_end && line + c - 1 < end &&
 		     o < sizeof(buf); c++)
 			buf[o++] = '~';
-		fwrite(buf, 1, o, out);
+		fwrite_unlocked(buf, 1, o, out);
 	}
-	fputs(color ? "\033[0m\n" : "\n", out);
+	fputs_unlocked(color ? "\033[0m\n" : "\n", out);
 }
 
 void report_text(FILE *out, const struct lint_run *run, bool color)
@@ -67,6 +67,8 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 	static const char *const plural[] = { "notes", "warnings", "errors" };
 	bool any = false;
 
+	/* a finding is a dozen writes: the stream is locked once, not for each */
+	flockfile(out);
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct lint_file *lf = &run->files[i];
 
@@ -77,19 +79,19 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 			if (!finding_shown(f))
 				continue;
 			if (color)
-				fputs("\033[1m", out);
-			fputs(f->loc.file ? sf->name : lf->name, out);
+				fputs_unlocked("\033[1m", out);
+			fputs_unlocked(f->loc.file ? sf->name : lf->name, out);
 			if (f->loc.line)
 				fprintf(out, ":%u:%u", f->loc.line, f->loc.col);
-			fputs(": ", out);
+			fputs_unlocked(": ", out);
 			if (color)
-				fputs(colors[f->severity], out);
-			fputs(severity_name((enum severity)f->severity), out);
-			fputs(color ? ":\033[0m " : ": ", out);
-			fputs(f->message, out);
-			fputs(" [", out);
-			fputs(check_defs[f->check].id, out);
-			fputs("]\n", out);
+				fputs_unlocked(colors[f->severity], out);
+			fputs_unlocked(severity_name((enum severity)f->severity), out);
+			fputs_unlocked(color ? ":\033[0m " : ": ", out);
+			fputs_unlocked(f->message, out);
+			fputs_unlocked(" [", out);
+			fputs_unlocked(check_defs[f->check].id, out);
+			fputs_unlocked("]\n", out);
 			caret(out, lf->rs, &f->loc, color);
 		}
 		diagfmt_forget();
@@ -113,4 +115,5 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 		fputc(')', out);
 	}
 	fprintf(out, " in %zu file%s\n", run->nfiles, run->nfiles == 1 ? "" : "s");
+	funlockfile(out);
 }

@@ -936,8 +936,13 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 				check_lits(&c, t->sets[si]->lits, t->sets[si]->nlits);
 		free(dirs);
 	}
-	if (out->n > from)
-		qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
+	/* rules mostly come in file order already: sort only if not */
+	for (size_t i = from + 1; i < out->n; i++) {
+		if (cmp_finding(&out->f[i - 1], &out->f[i]) > 0) {
+			qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
+			break;
+		}
+	}
 	/* most rulesets say "portolan:" nowhere: then nothing is suppressed */
 	for (uint32_t i = 1; i < rs->nfiles; i++) {
 		if (!rs->files[i].text ||
