@@ -88,6 +88,31 @@ cp "$tmp/w/dyn.nft" "$tmp/w/clean.nft" "$tmp/w/dir/"
 expect 1 "a directory" dir
 expect 2 "a directory with a broken input" .
 
+# --ephemeral-range: the host's pool is checked too (40000 is in Linux's
+# default 32768-60999, and in no range by default)
+cat >"$tmp/w/eph.nft" <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		tcp dport 40000 accept comment "an app"
+	}
+}
+NFT
+expect 0 "40000 without --ephemeral-range" eph.nft
+expect 1 "--ephemeral-range LO-HI" --ephemeral-range 32768-60999 eph.nft
+expect 0 "--ephemeral-range outside the port" --ephemeral-range 50000-60999 eph.nft
+expect 2 "--ephemeral-range reversed" --ephemeral-range 60999-32768 eph.nft
+if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then
+	# not "read": dash reads /proc a byte at a time and gets one byte
+	range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
+	lo=${range%%[!0-9]*} hi=${range##*[!0-9]}
+	if [ "$lo" -le 40000 ] && [ "$hi" -ge 40000 ]; then
+		expect 1 "--ephemeral-range auto" --ephemeral-range auto eph.nft
+	else
+		expect 0 "--ephemeral-range auto" --ephemeral-range auto eph.nft
+	fi
+fi
+
 # baselines: what is in it no longer fails; a new finding does
 expect 0 "--write-baseline" --write-baseline base.json dyn.nft
 expect 0 "--baseline with the same findings" --baseline base.json dyn.nft
