@@ -448,15 +448,9 @@ static void tally(struct lint_run *run)
 
 static bool read_ipsets(struct lint_cmd *lc, const char *file)
 {
-	char *text;
-	size_t len;
-	int r = input_slurp(file, &text, &len);
-
-	if (r < 0) {
-		cli_error("lint", "%s: %s", file, strerror(-r));
+	lc->ipsets = inputs_ipsets("lint", file, lc->run.reg);
+	if (!lc->ipsets)
 		return false;
-	}
-	lc->ipsets = ipset_db_read(file, text, len, lc->run.reg);
 	lc->in.ipt.ipsets = lc->ipsets;
 	if (diagfmt_print(stderr, ipset_db_diags(lc->ipsets)))
 		return false;
@@ -541,11 +535,8 @@ static int cmd_lint(struct cli *cli, int argc, char **argv)
 			dirs[ndirs++] = optarg;
 			break;
 		case 'a':
-			if (strcmp(optarg, "ip") == 0)
-				lc.in.ipt.family = FAM_IP;
-			else if (strcmp(optarg, "ip6") == 0)
-				lc.in.ipt.family = FAM_IP6;
-			else
+			lc.in.ipt.family = inputs_family(optarg);
+			if (lc.in.ipt.family < 0)
 				return cli_usage_error(&cmd_lint_def,
 					"unknown family '%s': use ip or ip6", optarg);
 			break;

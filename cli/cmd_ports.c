@@ -661,16 +661,11 @@ static void read_one(struct ports *pt, const char *file)
 /* The ipset file: read once, its problems shown like an input's. */
 static bool read_ipsets(struct ports *pt, const char *file)
 {
-	char *text;
-	size_t len;
-	int r = input_slurp(file, &text, &len);
 	const struct ruleset *rs;
 
-	if (r < 0) {
-		cli_error("ports", "%s: %s", file, strerror(-r));
+	pt->ipsets = inputs_ipsets("ports", file, pt->reg);
+	if (!pt->ipsets)
 		return false;
-	}
-	pt->ipsets = ipset_db_read(file, text, len, pt->reg);
 	pt->in.ipt.ipsets = pt->ipsets;
 	rs = ipset_db_diags(pt->ipsets);
 	if (pt->json)
@@ -730,11 +725,8 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 			cli->registry_file = optarg;
 			break;
 		case 'F':
-			if (strcmp(optarg, "ip") == 0 || strcmp(optarg, "ipv4") == 0)
-				pt.in.ipt.family = FAM_IP;
-			else if (strcmp(optarg, "ip6") == 0 || strcmp(optarg, "ipv6") == 0)
-				pt.in.ipt.family = FAM_IP6;
-			else
+			pt.in.ipt.family = inputs_family(optarg);
+			if (pt.in.ipt.family < 0)
 				return cli_usage_error(&cmd_ports_def,
 						       "unknown family '%s': use ip or ip6", optarg);
 			break;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "input.h"
 #include "inputs.h"
 
 #define MAX_DEPTH 16
@@ -87,4 +88,27 @@ int inputs_walk(const char *verb, const char *path,
 		void (*fn)(void *arg, const char *file), void *arg)
 {
 	return walk(verb, path, 0, fn, arg);
+}
+
+struct ipset_db *inputs_ipsets(const char *verb, const char *file,
+			       const struct registry *reg)
+{
+	char *text;
+	size_t len;
+	int r = input_slurp(file, &text, &len);
+
+	if (r < 0) {
+		cli_error(verb, "%s: %s", file, strerror(-r));
+		return NULL;
+	}
+	return ipset_db_read(file, text, len, reg);
+}
+
+int inputs_family(const char *s)
+{
+	if (strcmp(s, "ip") == 0 || strcmp(s, "ipv4") == 0)
+		return FAM_IP;
+	if (strcmp(s, "ip6") == 0 || strcmp(s, "ipv6") == 0)
+		return FAM_IP6;
+	return -1;
 }

@@ -30,38 +30,6 @@ static const char *const colors[] = {
 	[SEV_ERROR] = "\033[1;31m",
 };
 
-static void caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
-		  bool color)
-{
-	const char *line = diagfmt_line(rs, loc->file, loc->line), *end;
-	const struct source_file *f = &rs->files[loc->file];
-
-	if (!line)
-		return;
-	end = memchr(line, '\n', (size_t)(f->text + f->len - line));
-	if (!end)
-		end = f->text + f->len;
-	fputs_unlocked("  ", out);
-	fwrite_unlocked(line, 1, (size_t)(end - line), out);
-	fputs_unlocked("\n  ", out);
-	/* the caret line, made in one piece: tabs keep their width */
-	{
-		char buf[512];
-		size_t o = 0;
-
-		for (uint32_t c = 1; c < loc->col && line + c - 1 < end && o < sizeof(buf); c++)
-			buf[o++] = line[c - 1] == '\t' ? '\t' : ' ';
-		fwrite_unlocked(buf, 1, o, out);
-		fputs_unlocked(color ? "\033[1;32m^" : "^", out);
-		o = 0;
-		for (uint32_t c = loc->col + 1; c <= loc->col_end && line + c - 1 < end &&
-		     o < sizeof(buf); c++)
-			buf[o++] = '~';
-		fwrite_unlocked(buf, 1, o, out);
-	}
-	fputs_unlocked(color ? "\033[0m\n" : "\n", out);
-}
-
 void report_text(FILE *out, const struct lint_run *run, bool color)
 {
 	static const char *const plural[] = { "notes", "warnings", "errors" };
@@ -92,7 +60,7 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 			fputs_unlocked(" [", out);
 			fputs_unlocked(check_defs[f->check].id, out);
 			fputs_unlocked("]\n", out);
-			caret(out, lf->rs, &f->loc, color);
+			diagfmt_caret(out, lf->rs, &f->loc, color);
 		}
 		diagfmt_forget();
 	}

@@ -125,22 +125,16 @@ static uint32_t utf16_units(const char *s, const char *end)
 /* LOC (with a line) as a region; SARIF's endColumn is exclusive. */
 static json_t *region(const struct ruleset *rs, const struct loc *loc)
 {
-	const char *line = diagfmt_line(rs, loc->file, loc->line);
+	size_t len;
+	const char *line = diagfmt_line(rs, loc->file, loc->line, &len);
 	json_t *r = checked(json_pack("{s:i}", "startLine", (int)loc->line));
 	uint32_t start = loc->col, end = loc->col_end + 1;
 
 	if (!loc->col)
 		return r;
 	if (line) {
-		const struct source_file *f = &rs->files[loc->file];
-		const char *eol = memchr(line, '\n', (size_t)(f->text + f->len - line));
-		size_t room;
-
-		if (!eol)
-			eol = f->text + f->len;
-		room = (size_t)(eol - line);
-		start = 1 + utf16_units(line, line + (loc->col - 1 < room ? loc->col - 1 : room));
-		end = 1 + utf16_units(line, line + (loc->col_end < room ? loc->col_end : room));
+		start = 1 + utf16_units(line, line + (loc->col - 1 < len ? loc->col - 1 : len));
+		end = 1 + utf16_units(line, line + (loc->col_end < len ? loc->col_end : len));
 	}
 	json_object_set_new(r, "startColumn", json_integer(start));
 	if (loc->col_end >= loc->col && end > start)

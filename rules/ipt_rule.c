@@ -452,7 +452,6 @@ struct cmd {
 	int ct_protonum;	/* -1: none */
 	bool ct_proto_neg;
 	const char *comment;
-	const struct ipt_arg *comment_arg;
 
 	size_t nopaque;
 
@@ -1076,7 +1075,6 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 	case O_COMMENT:
 		if (!c->comment) {
 			c->comment = val->s;
-			c->comment_arg = val;
 		}
 		return;
 	case O_MATCH_SET:
