@@ -39,6 +39,7 @@ struct ipt_reader {
 	struct ipt_spec *specs;
 	size_t nspecs, aspecs;
 	struct cmd *cmd;	/* ipt_command's buffer */
+	struct opt_memo *memo;	/* option names already looked up */
 };
 
 struct ipt_spec {

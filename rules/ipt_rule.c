@@ -386,7 +386,14 @@ static const struct tgtdef {
 	{ "TPROXY", TGT_TPROXY, VERDICT_NONE, tproxy_opts, "mangle" },
 };
 
-/* Other targets iptables ships: kept opaque, never taken for chains. */
+/* For bsearch() in a sorted table of names. */
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(*(const char *const *)key, *(const char *const *)elem);
+}
+
+/* Other targets iptables ships (sorted): kept opaque, never taken for
+ * chains. */
 static const char *const other_targets[] = {
 	"AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP", "CONNMARK",
 	"CONNSECMARK", "CT", "DSCP", "ECN", "HL", "HMARK", "IDLETIMER",
@@ -482,7 +489,21 @@ static bool streq(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-static const struct optdef *find_opt(const struct optdef *defs, const char *name,
+/*
+ * Every rule names a handful of options, each looked up in several tables:
+ * the answers (misses too) are kept in a small direct-mapped memo.
+ */
+#define MEMO_SLOTS 256
+#define MEMO_NAME 24
+
+struct opt_memo {
+	const struct optdef *defs;
+	const struct optdef *found;
+	uint8_t len;		/* 0: an empty slot */
+	char name[MEMO_NAME];
+};
+
+static const struct optdef *scan_opt(const struct optdef *defs, const char *name,
 				     size_t len)
 {
 	/* every name has at least two bytes; the third tells most apart */
@@ -497,6 +518,31 @@ static const struct optdef *find_opt(const struct optdef *defs, const char *name
 			return d;
 	}
 	return NULL;
+}
+
+static const struct optdef *find_opt(struct ipt_reader *ir, const struct optdef *defs,
+				     const char *name, size_t len)
+{
+	struct opt_memo *m;
+	uintptr_t h = (uintptr_t)defs >> 4;
+
+	if (!defs || len >= MEMO_NAME)
+		return scan_opt(defs, name, len);
+	if (!ir->memo) {
+		ir->memo = calloc(MEMO_SLOTS, sizeof(*ir->memo));
+		if (!ir->memo)
+			oom();
+	}
+	for (size_t i = 0; i < len; i++)
+		h = h * 31 + (unsigned char)name[i];
+	m = &ir->memo[h % MEMO_SLOTS];
+	if (m->defs == defs && m->len == len && memcmp(m->name, name, len) == 0)
+		return m->found;
+	m->defs = defs;
+	m->len = (uint8_t)len;
+	memcpy(m->name, name, len);
+	m->found = scan_opt(defs, name, len);
+	return m->found;
 }
 
 static bool is_option(const struct ipt_arg *a)
@@ -834,9 +880,9 @@ static void set_target(struct cmd *c, const struct ipt_arg *a, bool is_goto)
 	for (size_t i = 0; i < sizeof(targets) / sizeof(*targets); i++)
 		if (streq(targets[i].name, a->s))
 			c->target = &targets[i];
-	for (size_t i = 0; i < sizeof(other_targets) / sizeof(*other_targets); i++)
-		if (streq(other_targets[i], a->s))
-			c->target_other = true;
+	c->target_other = bsearch(&a->s, other_targets,
+				  sizeof(other_targets) / sizeof(*other_targets),
+				  sizeof(*other_targets), cmp_name) != NULL;
 }
 
 static void opaque_add(struct cmd *c, size_t from, size_t to)
@@ -943,7 +989,7 @@ static void reject_with(struct cmd *c, const struct ipt_arg *a)
 /* Matches iptables 1.8.9 ships; another needs an extension package. */
 static bool shipped_match(const char *name)
 {
-	static const char *const names[] = {
+	static const char *const names[] = {	/* sorted */
 		"addrtype", "ah", "bpf", "cgroup", "cluster", "comment",
 		"connbytes", "connlabel", "connlimit", "connmark", "conntrack",
 		"cpu", "dccp", "devgroup", "dscp", "dst", "ecn", "esp", "eui64",
@@ -956,10 +1002,8 @@ static bool shipped_match(const char *name)
 		"ttl", "u32", "udp",
 	};
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (streq(names[i], name))
-			return true;
-	return false;
+	return bsearch(&name, names, sizeof(names) / sizeof(*names),
+		       sizeof(*names), cmp_name) != NULL;
 }
 
 /* What an option does once its arguments are known. */
@@ -1162,16 +1206,16 @@ static const struct optdef *prefix_opt(const struct optdef *defs, const char *na
 static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 				   bool *unknown_ext)
 {
-	const struct optdef *d = find_opt(general_opts, name, len);
+	const struct optdef *d = find_opt(c->ir, general_opts, name, len);
 	bool ambiguous = false;
 
 	*unknown_ext = false;
 	if (d)
 		return d;
-	if (c->target && c->target->opts && (d = find_opt(c->target->opts, name, len)))
+	if (c->target && c->target->opts && (d = find_opt(c->ir, c->target->opts, name, len)))
 		return d;
 	for (size_t k = c->nmods; k-- > 0; )
-		if ((d = find_opt(c->mods[k].opts, name, len)))
+		if ((d = find_opt(c->ir, c->mods[k].opts, name, len)))
 			return d;
 	for (size_t k = 0; k < c->nmods; k++)
 		*unknown_ext |= !c->mods[k].opts;
@@ -1661,14 +1705,19 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 					c->target->kind == TGT_SNAT ? NAT_SNAT :
 					c->target->kind == TGT_MASQUERADE ? NAT_MASQUERADE : 0;
 		} else if (!c->target_other) {
-			if (c->ir->restore && !table_chain(c->ir->rs, r->chain->table,
-							   c->target_arg->s, false)) {
+			const struct chain *to = table_chain(c->ir->rs, r->chain->table,
+							     c->target_arg->s, false);
+
+			if (c->ir->restore && !to) {
 				cmd_error(c, &c->target_arg->loc, "chain '%s' does not exist (a chain must be declared before rules jump to it)",
 					  c->target_arg->s);
 				return false;
 			}
 			r->verdict = c->is_goto ? VERDICT_GOTO : VERDICT_JUMP;
-			r->target = arena_strdup(&c->ir->rs->arena, c->target_arg->s);
+			/* the chain's own name where it exists: kube-proxy's
+			 * rules name a chain each, and copies add up */
+			r->target = to ? to->name :
+				    arena_strdup(&c->ir->rs->arena, c->target_arg->s);
 		} else {
 			r->verdict = streq(c->target_arg->s, "NFQUEUE") ? VERDICT_QUEUE :
 								       VERDICT_NONE;
@@ -2017,6 +2066,8 @@ void ipt_reader_release(struct ipt_reader *ir)
 		free(ir->specs[i].text);
 	free(ir->specs);
 	free(ir->cmd);
+	free(ir->memo);
+	ir->memo = NULL;
 	ir->specs = NULL;
 	ir->cmd = NULL;
 	ir->nspecs = 0;

@@ -57,6 +57,13 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 		if (p >= l->end)
 			return n;
 		start = p;
+		/* the common case, a word without quotes: copied whole (the
+		 * text is NUL-terminated and a line ends at a byte of the set) */
+		p += strcspn(p, " \t\r\v\f\"\n");
+		if (p > l->end)
+			p = l->end;
+		memcpy(o, start, (size_t)(p - start));
+		o += p - start;
 		for (; p < l->end; p++) {
 			if (open) {
 				if (*p == '\\' && p + 1 < l->end && p[1]) {

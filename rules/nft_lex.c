@@ -112,27 +112,53 @@ void lexer_push_tokens(struct lexer *lx, const struct token *toks, size_t n,
 	s->use = *use;
 }
 
+/* Character classes, by table: the lexer looks at every byte. */
+enum {
+	C_SPACE = 1u << 0,	/* blanks within a line */
+	C_DELIM = 1u << 1,	/* ends a word */
+	C_IDENT = 1u << 2,	/* in a variable's name */
+	C_PUNCT = 1u << 3,	/* a token of its own: { } ( ) ; , */
+	C_DOLLAR = 1u << 4,	/* starts a variable, inside a word too */
+};
+
+#define SPACE_ C_SPACE | C_DELIM
+static const unsigned char cclass[256] = {
+	[' '] = SPACE_, ['\t'] = SPACE_, ['\r'] = SPACE_, ['\f'] = SPACE_,
+	['\v'] = SPACE_, ['\n'] = C_DELIM, ['\0'] = C_DELIM,
+	['{'] = C_DELIM | C_PUNCT, ['}'] = C_DELIM | C_PUNCT,
+	['('] = C_DELIM | C_PUNCT, [')'] = C_DELIM | C_PUNCT,
+	[';'] = C_DELIM | C_PUNCT, [','] = C_DELIM | C_PUNCT,
+	['='] = C_DELIM, ['"'] = C_DELIM, ['#'] = C_DELIM, ['!'] = C_DELIM,
+	['<'] = C_DELIM, ['>'] = C_DELIM, ['$'] = C_DOLLAR,
+	['_'] = C_IDENT,
+	['0'] = C_IDENT, ['1'] = C_IDENT, ['2'] = C_IDENT, ['3'] = C_IDENT,
+	['4'] = C_IDENT, ['5'] = C_IDENT, ['6'] = C_IDENT, ['7'] = C_IDENT,
+	['8'] = C_IDENT, ['9'] = C_IDENT,
+	['a'] = C_IDENT, ['b'] = C_IDENT, ['c'] = C_IDENT, ['d'] = C_IDENT,
+	['e'] = C_IDENT, ['f'] = C_IDENT, ['g'] = C_IDENT, ['h'] = C_IDENT,
+	['i'] = C_IDENT, ['j'] = C_IDENT, ['k'] = C_IDENT, ['l'] = C_IDENT,
+	['m'] = C_IDENT, ['n'] = C_IDENT, ['o'] = C_IDENT, ['p'] = C_IDENT,
+	['q'] = C_IDENT, ['r'] = C_IDENT, ['s'] = C_IDENT, ['t'] = C_IDENT,
+	['u'] = C_IDENT, ['v'] = C_IDENT, ['w'] = C_IDENT, ['x'] = C_IDENT,
+	['y'] = C_IDENT, ['z'] = C_IDENT,
+	['A'] = C_IDENT, ['B'] = C_IDENT, ['C'] = C_IDENT, ['D'] = C_IDENT,
+	['E'] = C_IDENT, ['F'] = C_IDENT, ['G'] = C_IDENT, ['H'] = C_IDENT,
+	['I'] = C_IDENT, ['J'] = C_IDENT, ['K'] = C_IDENT, ['L'] = C_IDENT,
+	['M'] = C_IDENT, ['N'] = C_IDENT, ['O'] = C_IDENT, ['P'] = C_IDENT,
+	['Q'] = C_IDENT, ['R'] = C_IDENT, ['S'] = C_IDENT, ['T'] = C_IDENT,
+	['U'] = C_IDENT, ['V'] = C_IDENT, ['W'] = C_IDENT, ['X'] = C_IDENT,
+	['Y'] = C_IDENT, ['Z'] = C_IDENT,
+};
+#undef SPACE_
+
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Characters that end a word. */
-static bool is_delim(char c)
-{
-	switch (c) {
-	case ' ': case '\t': case '\r': case '\n': case '\f': case '\v':
-	case '{': case '}': case '(': case ')': case ';': case ',':
-	case '=': case '"': case '#': case '!': case '<': case '>': case '\0':
-		return true;
-	}
-	return false;
+	return cclass[(unsigned char)c] & C_SPACE;
 }
 
 static bool is_ident(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
+	return cclass[(unsigned char)c] & C_IDENT;
 }
 
 static void set_loc(struct src *s, struct token *t, const char *start,
@@ -221,7 +247,7 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 		s->p = q;
 		return true;
 	}
-	if (strchr("{}();,", *p)) {
+	if (cclass[(unsigned char)*p] & C_PUNCT) {
 		t->type = T_PUNCT;
 		t->punct = *p;
 		t->s = p;
@@ -252,7 +278,7 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 			p++;
 	} else {
 		/* A variable inside a word starts a new token: ":$port". */
-		while (p < s->end && !is_delim(*p) && (*p != '$' || p == start))
+		for (p++; p < s->end && !(cclass[(unsigned char)*p] & (C_DELIM | C_DOLLAR)); )
 			p++;
 	}
 	t->type = T_WORD;

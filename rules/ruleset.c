@@ -165,12 +165,15 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create)
 {
 	struct chain *c = chain_find(t, name);
+	size_t len;
 
 	if (c || !create)
 		return c;
-	c = arena_alloc(&rs->arena, sizeof(*c));
+	/* the name right after the chain: a lookup reads one place, not two */
+	len = strlen(name);
+	c = arena_alloc(&rs->arena, sizeof(*c) + len + 1);
 	c->table = t;
-	c->name = arena_strdup(&rs->arena, name);
+	c->name = memcpy(c + 1, name, len + 1);
 	GROW(rs, t->chains, t->nchains, t->achains);
 	t->chains[t->nchains++] = c;
 	if (t->chash && t->nchains * 2 <= t->chash_size)
