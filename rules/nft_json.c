@@ -211,7 +211,32 @@ static int port_word(struct jctx *j, const json_t *v, unsigned protos,
 	return 0;
 }
 
-/* A port, a service name or {"range": [a, b]} into LIT.  0 or -1. */
+/*
+ * {"prefix": {"addr": 4096, "len": 8}}: the ports whose first 8 bits are
+ * those of 4096, 4096-4351, into LIT.  0 or -1.
+ */
+static int port_prefix(struct jctx *j, const json_t *p, struct port_lit *lit)
+{
+	json_t *len = json_object_get(p, "len");
+	uint16_t v, mask;
+
+	if (!json_is_integer(len) || json_integer_value(len) < 0 ||
+	    json_integer_value(len) > 16 || !json_is_integer(json_object_get(p, "addr"))) {
+		ruleset_diag(j->rs, DIAG_ERROR, &j->loc, "bad port prefix '%s'",
+			     show(j, p));
+		return -1;
+	}
+	if (port_number(j, json_object_get(p, "addr"), &v))
+		return -1;
+	mask = (uint16_t)(json_integer_value(len) ?
+			  0xffffu << (16 - json_integer_value(len)) : 0);
+	lit->lo = (uint16_t)(v & mask);
+	lit->hi = (uint16_t)(lit->lo | (uint16_t)~mask);
+	return 0;
+}
+
+/* A port, a service name, {"range": [a, b]} or {"prefix": ...} into LIT.
+ * 0 or -1. */
 static int port_value(struct jctx *j, json_t *v, unsigned protos,
 		      struct port_lit *lit)
 {
@@ -221,6 +246,9 @@ static int port_value(struct jctx *j, json_t *v, unsigned protos,
 	lit->loc = j->loc;
 	lit->kind = LIT_NUMBER;
 	v = unwrap_elem(v);
+	if (json_is_object(v) && json_object_size(v) == 1 &&
+	    json_object_get(v, "prefix"))
+		return port_prefix(j, json_object_get(v, "prefix"), lit);
 	range = json_object_get(v, "range");
 	if (json_is_object(v) && json_object_size(v) == 1 && range) {
 		if (!json_is_array(range) || json_array_size(range) != 2) {
@@ -396,8 +424,10 @@ static void add_matches(struct jctx *j, struct rule *r,
 		m->kind = kind;
 		m->negated = negated;
 		m->loc = j->loc;
-		if (set)
+		if (set) {
 			m->set = arena_strdup(&j->rs->arena, set);
+			m->set_comp = (uint8_t)ki->idx[p];
+		}
 		m->lits = lv[p].v;
 		m->nlits = lv[p].n;
 		if (rel) {
@@ -709,6 +739,106 @@ static int port_match(struct jctx *j, struct rule *r, const struct keyinfo *ki,
 	return 0;
 }
 
+#define MAX_BITOPS 8
+
+/*
+ * {"&": [{"|": [PORT, 1]}, 65280]}: the port key inside bitwise operations
+ * into KI, and the operations, innermost first, into OPS.
+ */
+static bool masked_key(const json_t *e, unsigned cons, struct keyinfo *ki,
+		       struct port_bitop *ops, uint32_t *nops)
+{
+	static const char opchars[] = "&|^";
+	const char *key;
+	json_t *args;
+
+	key = obj_key(e, &args);
+	if (!key || strlen(key) != 1 || !strchr(opchars, key[0]) ||
+	    !json_is_array(args) || json_array_size(args) != 2 ||
+	    !json_is_integer(json_array_get(args, 1)) ||
+	    json_integer_value(json_array_get(args, 1)) < 0 ||
+	    json_integer_value(json_array_get(args, 1)) > 0xffff)
+		return false;
+	if (!masked_key(json_array_get(args, 0), cons, ki, ops, nops)) {
+		if (!key_info(json_array_get(args, 0), cons, ki) || ki->ncomp)
+			return false;
+		*nops = 0;
+	}
+	if (*nops == MAX_BITOPS)
+		return false;
+	ops[(*nops)++] = (struct port_bitop){
+		key[0], (uint16_t)json_integer_value(json_array_get(args, 1)),
+	};
+	return true;
+}
+
+/*
+ * A match on a port after bitwise operations ("tcp dport & 65280 ==
+ * 4096"): the ports the kernel's bitwise and compare match, with no
+ * literals (the values are not ports).  False if LEFT is no such thing,
+ * or it cannot be modelled (kept opaque by the caller).
+ */
+static bool masked_port(struct jctx *j, struct rule *r, json_t *left,
+			enum rel_op op, json_t *right, unsigned cons)
+{
+	struct port_bitop ops[MAX_BITOPS];
+	struct portset values = { 0 }, res = { 0 };
+	json_t *elems = json_object_get(right, "set"), *e;
+	struct port_match *m;
+	struct port_lit lit;
+	struct keyinfo ki;
+	uint32_t nops = 0;
+	size_t i;
+
+	if (!masked_key(left, cons, &ki, ops, &nops))
+		return false;
+	if (op == OP_OTHER || (json_is_string(right) &&
+			       json_string_value(right)[0] == '@'))
+		return false;
+	if (json_is_object(right) && json_object_size(right) == 1 &&
+	    json_is_array(elems)) {
+		if (op != OP_EQ && op != OP_NE)
+			return false;
+		json_array_foreach(elems, i, e) {
+			if (port_value(j, e, ki.protos[0], &lit))
+				return false;
+			portset_add(j->rs, &values, lit.lo, lit.hi);
+		}
+	} else {
+		bool none = false;	/* nothing is below 0 or above 65535 */
+
+		if (port_value(j, right, ki.protos[0], &lit))
+			return false;
+		if (op == OP_LT) {
+			none = lit.lo == 0;
+			lit.hi = (uint16_t)(lit.lo - 1);
+			lit.lo = 0;
+		} else if (op == OP_LE) {
+			lit.lo = 0;
+		} else if (op == OP_GT) {
+			none = lit.hi == 65535;
+			lit.lo = (uint16_t)(lit.hi + 1);
+			lit.hi = 65535;
+		} else if (op == OP_GE) {
+			lit.hi = 65535;
+		}
+		if (!none)
+			portset_add(j->rs, &values, lit.lo, lit.hi);
+	}
+	portset_normalize(&values);
+	if (!portset_add_bitwise(j->rs, &res, ops, nops, &values))
+		return false;
+	m = rule_add_match(j->rs, r);
+	m->field = ki.field[0];
+	m->source = ki.source[0];
+	m->protos = ki.protos[0];
+	m->kind = MATCH_VALUE;
+	m->negated = op == OP_NE;
+	m->loc = j->loc;
+	m->ports = res;
+	return true;
+}
+
 static void stmt_match(struct jctx *j, struct rule *r, json_t *stmt,
 		       json_t *m, unsigned cons)
 {
@@ -722,6 +852,8 @@ static void stmt_match(struct jctx *j, struct rule *r, json_t *stmt,
 			     "match without left and right: '%s'", show(j, stmt));
 		return;
 	}
+	if (masked_port(j, r, left, op, right, cons))
+		return;
 	if (key_info(left, cons, &ki)) {
 		if (op == OP_OTHER || (op >= OP_LT && ki.ncomp)) {
 			keep_opaque(j, r, stmt);
@@ -1066,8 +1198,11 @@ static const char *join_type(struct jctx *j, const json_t *v)
 	return s;
 }
 
-/* Which field of KEY is a port, and how many fields it has. */
-static int port_field(const char *key, uint32_t *ret_ncomp)
+/*
+ * Which field of KEY is a port, and how many fields it has; with S, the
+ * port fields after the first go to its more_port_fields.
+ */
+static int port_fields(const char *key, uint32_t *ret_ncomp, struct set *s)
 {
 	int field = -1;
 	uint32_t n = 0;
@@ -1076,14 +1211,23 @@ static int port_field(const char *key, uint32_t *ret_ncomp)
 		const char *dot = strstr(key, " . ");
 		size_t len = dot ? (size_t)(dot - key) : strlen(key);
 
-		if (field < 0 && len == strlen("inet_service") &&
-		    strncmp(key, "inet_service", len) == 0)
-			field = (int)n;
+		if (len == strlen("inet_service") &&
+		    strncmp(key, "inet_service", len) == 0) {
+			if (field < 0)
+				field = (int)n;
+			else if (s && s->nmore_ports < SET_MORE_PORTS)
+				s->more_port_fields[s->nmore_ports++] = (int)n;
+		}
 		n++;
 		key = dot ? dot + 3 : NULL;
 	}
 	*ret_ncomp = n;
 	return field;
+}
+
+static int port_field(const char *key, uint32_t *ret_ncomp)
+{
+	return port_fields(key, ret_ncomp, NULL);
 }
 
 /* The ports of a map's data side ("80 : 10.0.0.1 . 8080") into data_ports. */
@@ -1139,10 +1283,12 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 	if (ncomp > MAX_CONCAT)
 		return;
 	ki.ncomp = ncomp > 1 ? ncomp : 0;
-	ki.nports = 1;
+	ki.nports = 1 + s->nmore_ports;
 	ki.idx[0] = (uint32_t)s->port_field;
+	for (uint32_t f = 0; f < s->nmore_ports; f++)
+		ki.idx[f + 1] = (uint32_t)s->more_port_fields[f];
 	json_array_foreach(elems, i, e) {
-		struct litvec lv = { 0 };
+		struct litvec lv[1 + SET_MORE_PORTS];
 
 		if (s->is_map) {
 			/* [key, value] */
@@ -1154,13 +1300,20 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 			}
 			e = json_array_get(e, 0);
 		}
-		if (key_values(j, &ki, e, &lv))
+		memset(lv, 0, sizeof(lv));
+		if (key_values(j, &ki, e, lv))
 			continue;
-		lv.v[0].loc = j->loc;
-		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv.v[0]);
-		portset_add(j->rs, &s->ports, lv.v[0].lo, lv.v[0].hi);
+		lv[0].v[0].loc = j->loc;
+		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
+		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);
+		/* "type inet_service . inet_service": each port on its own */
+		for (uint32_t f = 0; f < s->nmore_ports; f++)
+			portset_add(j->rs, &s->more_ports[f], lv[f + 1].v[0].lo,
+				    lv[f + 1].v[0].hi);
 	}
 	portset_normalize(&s->ports);
+	for (uint32_t f = 0; f < s->nmore_ports; f++)
+		portset_normalize(&s->more_ports[f]);
 }
 
 static const struct {
@@ -1224,7 +1377,8 @@ static void read_set(struct jctx *j, json_t *o, bool is_map)
 		ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
 			     "bad flags '%s' for %s '%s'", show(j, flags), what, name);
 	}
-	s->port_field = s->key ? port_field(s->key, &ncomp) : -1;
+	s->nmore_ports = 0;
+	s->port_field = s->key ? port_fields(s->key, &ncomp, s) : -1;
 	set_elems(j, s, json_object_get(o, "elem"));
 }
 

@@ -54,6 +54,22 @@ struct parser {
 	unsigned expansions;	/* $variables expanded in a row */
 	size_t expanded;	/* tokens they gave, in all */
 	size_t budget;		/* ... at most: linear in the input's size */
+	struct elem_rec *elems, **elems_tail;	/* set elements read, in order */
+};
+
+/*
+ * A named set's element as read, so that "delete element" can take its
+ * ports out again: the set keeps only the union of its elements' ports.
+ */
+struct elem_rec {
+	struct set *s;
+	const char *key;	/* canonical: components joined by " . ",
+				 * ports and numbers as "lo-hi" */
+	bool has_lit, has_data, dead;
+	struct port_lit lit;	/* the first port component */
+	struct portrange more[SET_MORE_PORTS];
+	struct portrange data;
+	struct elem_rec *next;
 };
 
 /* --- diagnostics ---------------------------------------------------------- */
@@ -347,6 +363,32 @@ static enum pv port_atom(struct parser *p, const char *s, size_t n,
 }
 
 /*
+ * "4096/8": the ports whose first 8 bits are those of 4096, 4096-4351 (nft
+ * keeps the prefix, and drops the bits after it: 4097/8 is 4096/8 too).
+ */
+static enum pv port_prefix(struct parser *p, const struct token *t,
+			   struct port_lit *ret)
+{
+	const char *slash = memchr(t->s, '/', t->len);
+	unsigned long v, len;
+	uint16_t mask;
+
+	if (!slash || !parse_uint(t->s, (size_t)(slash - t->s), &v) ||
+	    !parse_uint(slash + 1, (size_t)(t->s + t->len - slash - 1), &len))
+		return PV_NOT_A_PORT;
+	if (v > 65535 || len > 16) {
+		perr(p, &t->loc, "prefix %.*s exceeds valid range 0-65535/16",
+		     (int)t->len, t->s);
+		return PV_BAD;
+	}
+	mask = (uint16_t)(len ? 0xffffu << (16 - len) : 0);
+	ret->lo = (uint16_t)(v & mask);
+	ret->hi = (uint16_t)(ret->lo | (uint16_t)~mask);
+	ret->kind = LIT_NUMBER;
+	return PV_OK;
+}
+
+/*
  * A port value written in one word: "22", "ssh", "80-88", "http-https".
  * Reports bad values; PV_NOT_A_PORT leaves reporting to the caller.
  */
@@ -363,6 +405,9 @@ static enum pv port_word(struct parser *p, const struct token *t,
 	if (t->type != T_WORD)
 		return PV_NOT_A_PORT;
 	r = port_atom(p, t->s, t->len, t, protos, ret);
+	if (r != PV_NOT_A_PORT)
+		return r;
+	r = port_prefix(p, t, ret);
 	if (r != PV_NOT_A_PORT)
 		return r;
 	/* A range in one word starts with a number, as nft's scanner reads
@@ -435,6 +480,7 @@ static enum pv port_value(struct parser *p, const struct token *toks, size_t n,
 
 struct selector {
 	bool is_port;
+	bool masked;		/* "tcp dport & 0xff00": the port is not compared as is */
 	uint8_t field;		/* enum port_field */
 	uint8_t source;		/* enum match_source */
 	unsigned protos;	/* L4 bits; 0: from the rule's constraint */
@@ -868,6 +914,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 		if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == '@') {
 			m->set = arena_strndup(&c->p->rs->arena, c->t[c->i].s + 1,
 					       c->t[c->i].len - 1);
+			m->set_comp = (uint8_t)component;
 			c->i++;
 		} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
 			e.map = true;
@@ -881,6 +928,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 	if (t->type == T_WORD && t->s[0] == '@') {
 		m->kind = MATCH_SET;
 		m->set = arena_strndup(&c->p->rs->arena, t->s + 1, t->len - 1);
+		m->set_comp = (uint8_t)component;
 		c->i++;
 		goto done;
 	}
@@ -954,6 +1002,138 @@ done:
 	portset_normalize(&m->ports);
 }
 
+#define MAX_BITOPS 8
+
+/*
+ * Bitwise operations on a port at C->t[K]: "& 0xff00", "and 0xff00",
+ * "&0xff00", "| 1", "^ 1".  Returns how many tokens they take (0: none);
+ * with OPS, fills it (MAX_BITOPS at most) and *RET_N.
+ */
+static size_t bitops(const struct rulectx *c, size_t k, struct port_bitop *ops,
+		     uint32_t *ret_n)
+{
+	static const struct { const char *w; char op; } words[] = {
+		{ "&", '&' }, { "and", '&' }, { "|", '|' }, { "or", '|' },
+		{ "^", '^' }, { "xor", '^' },
+	};
+	size_t i = k;
+	uint32_t n = 0;
+
+	while (i < c->n && n < MAX_BITOPS && c->t[i].type == T_WORD) {
+		const struct token *t = &c->t[i];
+		const char *num = NULL;
+		size_t numlen = 0, len = 0;
+		unsigned long v;
+		char op = 0;
+
+		for (size_t w = 0; w < sizeof(words) / sizeof(*words) && !op; w++) {
+			if (tok_is(t, words[w].w) && i + 1 < c->n &&
+			    c->t[i + 1].type == T_WORD) {
+				op = words[w].op;
+				num = c->t[i + 1].s;
+				numlen = c->t[i + 1].len;
+				len = 2;
+			} else if (t->len > 1 && t->s[0] == words[w].w[0] &&
+				   words[w].w[1] == '\0') {
+				op = words[w].op;
+				num = t->s + 1;
+				numlen = t->len - 1;
+				len = 1;
+			}
+		}
+		if (!op || !parse_uint(num, numlen, &v) || v > 0xffff)
+			break;
+		if (ops)
+			ops[n] = (struct port_bitop){ op, (uint16_t)v };
+		n++;
+		i += len;
+	}
+	if (ret_n)
+		*ret_n = n;
+	return i - k;
+}
+
+/*
+ * "tcp dport & 0xff00 == 0x1000", "... { 0x1000, 0x2000 }", "... <
+ * 0x1000", "... != 0x1000-0x2000": the ports the kernel's bitwise and
+ * compare expressions match, with no literals (the values are not ports).
+ * C->t[C->i] is the selector S, AFTER its end.  False leaves the tokens
+ * to be kept opaque: a map or set lookup on a masked port, or a mask
+ * that matches too scattered a set of ports.
+ */
+static bool try_masked(struct rulectx *c, const struct selector *s, size_t after)
+{
+	struct port_bitop ops[MAX_BITOPS];
+	struct port_match scratch = { 0 };
+	struct elem_ctx e = { .m = &scratch, .protos = effective_protos(c, s) };
+	struct portset res = { 0 };
+	const struct token *first = &c->t[c->i];
+	struct port_match *m;
+	size_t start = c->i, k;
+	uint32_t nops;
+	char op = P_EQ;
+
+	k = after + bitops(c, after, ops, &nops);
+	if (k < c->n && is_op(&c->t[k], &op))
+		k++;
+	if (k >= c->n || is_statement_word(&c->t[k]))
+		return false;
+	if (tok_is(&c->t[k], "vmap") || tok_is(&c->t[k], "map") ||
+	    (c->t[k].type == T_WORD && c->t[k].s[0] == '@')) {
+		if (tok_is(&c->t[k], "vmap"))
+			c->r->verdict = VERDICT_MAP;
+		return false;
+	}
+	c->i = k;
+	if (tok_punct(&c->t[c->i], '{')) {
+		if (op != P_EQ && op != P_NE) {
+			c->i = start;
+			return false;
+		}
+		for_each_elem(c, port_elem, &e);
+	} else {
+		struct port_lit lit;
+
+		if (port_value(c->p, c->t, c->n, &c->i, e.protos, &lit) != PV_OK) {
+			c->i = start;
+			return false;
+		}
+		switch (op) {
+		case '<':
+			if (!lit.lo)
+				goto compute;	/* nothing is below 0 */
+			lit.hi = (uint16_t)(lit.lo - 1);
+			lit.lo = 0;
+			break;
+		case P_LE:
+			lit.lo = 0;
+			break;
+		case '>':
+			if (lit.hi == 65535)
+				goto compute;
+			lit.lo = (uint16_t)(lit.hi + 1);
+			lit.hi = 65535;
+			break;
+		case P_GE:
+			lit.hi = 65535;
+			break;
+		}
+		portset_add(c->p->rs, &scratch.ports, lit.lo, lit.hi);
+	}
+compute:
+	portset_normalize(&scratch.ports);
+	if (!portset_add_bitwise(c->p->rs, &res, ops, nops, &scratch.ports)) {
+		c->i = start;
+		return false;
+	}
+	flush_opaque(c, start);
+	m = new_match(c, s, first);
+	m->negated = op == P_NE;
+	m->ports = res;
+	m->loc = span(first, &c->t[c->i - 1]);
+	return true;
+}
+
 /*
  * Components of a concatenation from T[I]: port selectors and other words
  * joined by '.'.  Fills SEL and COMP_AT for each (SEL[k].is_port tells the
@@ -973,7 +1153,14 @@ static size_t components(const struct rulectx *c, size_t i, struct selector *sel
 			break;
 		comp_at[n] = k;
 		if (selector_at(c->t, c->n, k, &sel[n])) {
+			size_t nb;
+
 			k += sel[n].len;
+			nb = bitops(c, k, NULL, NULL);
+			if (nb) {
+				sel[n].masked = true;
+				k += nb;
+			}
 		} else {
 			while (k < c->n && c->t[k].type == T_WORD && !tok_is(&c->t[k], ".") &&
 			       c->t[k].s[0] != '@' && !(stop && tok_is(&c->t[k], stop)) &&
@@ -1008,8 +1195,15 @@ static bool try_port(struct rulectx *c)
 	struct port_match *m;
 
 	ncomp = components(c, c->i, sel, at_, &end, NULL);
-	for (size_t k = 0; k < ncomp; k++)
+	if (ncomp == 1 && sel[0].is_port && sel[0].masked)
+		return try_masked(c, &sel[0], c->i + sel[0].len);
+	/* A masked port in a concatenation is not modelled: nor is it a
+	 * port component (the JSON reader sees no port there either). */
+	for (size_t k = 0; k < ncomp; k++) {
+		if (sel[k].masked)
+			sel[k].is_port = false;
 		nports += sel[k].is_port;
+	}
 	if (!nports)
 		return false;
 	if (ncomp == 1) {
@@ -1300,38 +1494,134 @@ static void nat_port_token(struct rulectx *c, struct nat_target **slot,
 	}
 }
 
-/* A NAT port written as its own token(s) at C->t[C->i]: "8080", "$p",
- * "$lo - $hi". */
-static void nat_port_tokens(struct rulectx *c, struct nat_target **slot)
+/* The rest of token T from FROM on, as a token of its own. */
+static struct token tok_from(const struct token *t, const char *from)
 {
-	struct port_lit lit;
-	const struct token *v;
+	struct token pt = *t;
 
-	if (c->i >= c->n) {
-		perr(c->p, &c->t[c->i - 1].loc, "missing port after ':'");
+	pt.len = (uint32_t)(t->s + t->len - from);
+	pt.s = from;
+	pt.loc.col += (uint32_t)(from - t->s);
+	if (pt.loc.col > pt.loc.col_end)
+		pt.loc.col_end = pt.loc.col;
+	return pt;
+}
+
+/*
+ * A NAT port from FROM in T (C->t[C->i] or a part of it) on: "80",
+ * "80-90", and the spacings nft reads the same, since its scanner makes
+ * ':' and '-' tokens of their own: "80 - 90", "80 -90", "80- 90"; an empty
+ * rest ("10.0.0.2:", "to:") means the port is the next token ("$p").
+ * Advances C->i past it.
+ */
+static void nat_port_at(struct rulectx *c, struct nat_target **slot,
+			const struct token *t, const char *from)
+{
+	unsigned protos = c->l4 ? c->l4 : L4_TCP | L4_UDP;
+	struct token pt = tok_from(t, from), tail = { 0 };
+	struct port_lit lit, hi;
+	struct nat_target *nt;
+	bool has_tail = false;
+	char b[256];
+
+	c->i++;
+	if (!pt.len) {
+		if (c->i >= c->n) {
+			perr(c->p, &t->loc, "missing port after ':'");
+			return;
+		}
+		pt = c->t[c->i++];
+	}
+	if (pt.type == T_WORD && pt.len > 1 && pt.s[pt.len - 1] == '-' && c->i < c->n) {
+		pt.len--;
+		tail = c->t[c->i++];
+		has_tail = true;
+	} else if (c->i + 1 < c->n && tok_is(&c->t[c->i], "-")) {
+		tail = c->t[c->i + 1];
+		c->i += 2;
+		has_tail = true;
+	} else if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].len > 1 &&
+		   c->t[c->i].s[0] == '-') {
+		tail = tok_from(&c->t[c->i], c->t[c->i].s + 1);
+		c->i++;
+		has_tail = true;
+	}
+	switch (port_word(c->p, &pt, protos, &lit)) {
+	case PV_OK:
+		break;
+	case PV_NOT_A_PORT:
+		perr(c->p, &pt.loc, "%s is not a port number, range or service name",
+		     tok_text(&pt, b, sizeof(b)));
+		return;
+	case PV_BAD:
 		return;
 	}
-	v = &c->t[c->i];
-	switch (port_value(c->p, c->t, c->n, &c->i, c->l4 ? c->l4 : L4_TCP | L4_UDP, &lit)) {
-	case PV_OK: {
-		struct nat_target *nt = nat_add(c, slot, v);
+	if (has_tail) {
+		switch (port_word(c->p, &tail, protos, &hi)) {
+		case PV_OK:
+			break;
+		case PV_NOT_A_PORT:
+			perr(c->p, &tail.loc, "%s is not a port number, range or service name",
+			     tok_text(&tail, b, sizeof(b)));
+			return;
+		case PV_BAD:
+			return;
+		}
+		if (hi.hi < lit.lo) {
+			perr(c->p, &tail.loc, "range has zero or negative size");
+			return;
+		}
+		lit.hi = hi.hi;
+		if (!lit.name)
+			lit.name = hi.name;
+		if (lit.kind == LIT_NUMBER)
+			lit.kind = hi.kind;
+		lit.loc = span(&pt, &tail);
+	}
+	nt = nat_add(c, slot, t);
+	/* normalized once the rule is read */
+	lits_add(c->p->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
+	portset_add(c->p->rs, &nt->ports, lit.lo, lit.hi);
+}
 
-		lits_add(c->p->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
-		portset_add(c->p->rs, &nt->ports, lit.lo, lit.hi);
-		break;
-	}
-	case PV_NOT_A_PORT: {
-		char b[256];
+/* numgen, jhash, symhash: a number computed from the packet (or not). */
+static bool is_hash_word(const struct token *t)
+{
+	return tok_is(t, "numgen") || tok_is(t, "jhash") || tok_is(t, "symhash");
+}
 
-		perr(c->p, &v->loc, "%s is not a port number, range or service name",
-		     tok_text(v, b, sizeof(b)));
-		c->i++;
-		break;
+/*
+ * The token after "numgen inc mod 2 [offset 1]", "jhash ip saddr . tcp
+ * sport mod 2 [seed 0xdead] [offset 1]" or "symhash mod 2" at C->t[I].
+ */
+static size_t hash_end(const struct rulectx *c, size_t i)
+{
+	size_t k = i + 1;
+
+	while (k < c->n && !tok_is(&c->t[k], "mod"))
+		k++;
+	if (k < c->n)
+		k += 2;		/* mod N */
+	while (k + 1 < c->n && (tok_is(&c->t[k], "seed") || tok_is(&c->t[k], "offset")))
+		k += 2;
+	return k < c->n ? k : c->n;
+}
+
+/*
+ * A hash or numgen expression outside NAT ("meta mark set jhash ip saddr .
+ * tcp sport mod 2"): the ports it hashes are not matched.  Kept opaque,
+ * with whatever it is part of.
+ */
+static bool try_hash(struct rulectx *c)
+{
+	if (!is_hash_word(&c->t[c->i]))
+		return false;
+	if (!c->in_opaque) {
+		c->in_opaque = true;
+		c->opaque_from = c->i;
 	}
-	case PV_BAD:
-		c->i++;
-		break;
-	}
+	c->i = hash_end(c, c->i);
+	return true;
 }
 
 struct nat_map_ctx {
@@ -1391,9 +1681,18 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 	const struct token *first = &c->t[c->i];
 	struct port_match *m = NULL;
 
-	ncomp = components(c, c->i, sel, at_, &end, "map");
-	if (!ncomp || end >= c->n || !tok_is(&c->t[end], "map"))
-		return false;
+	if (is_hash_word(first)) {
+		/* numgen/jhash/symhash ... mod N map {...}: the key is a
+		 * number, not a port; only the data holds ports */
+		end = hash_end(c, c->i);
+		if (end >= c->n || !tok_is(&c->t[end], "map"))
+			return false;
+		ncomp = 0;
+	} else {
+		ncomp = components(c, c->i, sel, at_, &end, "map");
+		if (!ncomp || end >= c->n || !tok_is(&c->t[end], "map"))
+			return false;
+	}
 	for (size_t k = 0; k < ncomp; k++) {
 		if (!sel[k].is_port)
 			continue;
@@ -1413,8 +1712,10 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 		struct nat_target *nt = nat_add(c, slot, nm);
 
 		nt->map = arena_strndup(&c->p->rs->arena, nm->s + 1, nm->len - 1);
-		if (m)
+		if (m) {
 			m->set = nt->map;
+			m->set_comp = (uint8_t)x.key.component;
+		}
 		c->i++;
 	} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
 		if (addr_first) {
@@ -1446,6 +1747,8 @@ static bool try_nat(struct rulectx *c)
 {
 	const struct token *t = &c->t[c->i];
 	struct nat_target **slot;
+	struct token v;
+	const char *pp;
 	bool port_only;
 
 	/* "ct status dnat" is a match on the connection, not a statement. */
@@ -1469,47 +1772,29 @@ static bool try_nat(struct rulectx *c)
 		c->i++;
 	if (c->i >= c->n || nat_map(c, slot, !port_only))
 		return true;
+	v = c->t[c->i];
+	if (v.type != T_WORD)
+		return true;
+	/* "redirect to:8383", "to: 8383": nft's scanner splits "to" off */
+	if (v.len >= 3 && memcmp(v.s, "to:", 3) == 0)
+		v = tok_from(&v, v.s + 2);
 	if (port_only) {
-		const struct token *v = &c->t[c->i];
-
-		if (v->type == T_WORD && v->s[0] == ':' && v->len == 1) {
-			c->i++;
-			nat_port_tokens(c, slot);
-		} else if (v->type == T_WORD && v->s[0] == ':') {
-			nat_port_token(c, slot, v, v->s + 1);
-			c->i++;
-		} else if (v->type == T_WORD && v->s[0] >= '0' && v->s[0] <= '9') {
-			nat_port_token(c, slot, v, v->s);
-			c->i++;
-		}
+		if (v.s[0] == ':')
+			nat_port_at(c, slot, &v, v.s + 1);
+		else if (v.s[0] >= '0' && v.s[0] <= '9')
+			nat_port_at(c, slot, &v, v.s);
 		return true;
 	}
-	{
-		const struct token *v = &c->t[c->i];
-		const char *pp;
-
-		if (v->type != T_WORD)
-			return true;
-		pp = nat_port_part(v);
-		c->i++;
-		if (pp && pp == v->s + v->len) {
-			/* "10.0.0.2:$port": the port is the next token(s) */
-			nat_port_tokens(c, slot);
-		} else if (pp) {
-			nat_port_token(c, slot, v, pp);
-		} else if (c->i < c->n && tok_is(&c->t[c->i], ":")) {
-			c->i++;
-			nat_port_tokens(c, slot);
-		} else if (c->i < c->n && c->t[c->i].type == T_WORD &&
-			   c->t[c->i].s[0] == ':' && c->t[c->i].len > 1) {
-			/* "$host:80" arrives as two words */
-			nat_port_token(c, slot, &c->t[c->i], c->t[c->i].s + 1);
-			c->i++;
-		} else if (c->i + 1 < c->n && tok_is(&c->t[c->i], ":")) {
-			nat_port_token(c, slot, &c->t[c->i + 1], c->t[c->i + 1].s);
-			c->i += 2;
-		}
+	pp = nat_port_part(&v);
+	if (pp) {
+		/* "10.0.0.2:80", "10.0.0.2:$p", "[::1]:80-90" */
+		nat_port_at(c, slot, &v, pp);
+		return true;
 	}
+	c->i++;
+	/* "10.0.0.2 :80", "10.0.0.2 : 80", "$host:80" (two words) */
+	if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == ':')
+		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
 	return true;
 }
 
@@ -1535,6 +1820,16 @@ static unsigned payload_protos(const struct token *t, size_t n)
 	return bits;
 }
 
+/* ":numgen", ":jhash", ":symhash": how nft lists "redirect to numgen ...". */
+static bool glued_hash(const struct token *t)
+{
+	struct token rest = *t;
+
+	rest.s++;
+	rest.len--;
+	return is_hash_word(&rest);
+}
+
 /* Reads rule tokens T[0..N) into R. */
 static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		      size_t n)
@@ -1547,7 +1842,7 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		if (t[k].type == T_WORD && t[k].len > 1 && t[k].s[0] == ':' &&
 		    tok_is(&t[k - 1], "to") && k + 1 < n &&
 		    (tok_is(&t[k + 1], "dport") || tok_is(&t[k + 1], "sport") ||
-		     tok_is(&t[k + 1], "map"))) {
+		     tok_is(&t[k + 1], "map") || glued_hash(&t[k]))) {
 			t[k].s++;
 			t[k].len--;
 			t[k].loc.col++;
@@ -1559,7 +1854,7 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	while (c.i < n && !p->stop) {
 		size_t before = c.i;
 
-		if (try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
+		if (try_hash(&c) || try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
 		    try_verdict(&c) || try_comment(&c) || try_nat(&c)) {
 			if (c.i == before)
 				c.i++;	/* never loop on an empty reading */
@@ -1638,10 +1933,146 @@ static void map_data(struct parser *p, const struct token *t, size_t n,
 	}
 }
 
+/*
+ * The key of element T[0..N) of set S, the same however it is written
+ * ("22", "ssh", "0x16"; "80:8080" and "80 : 8080" in maps): each component
+ * that reads as a port or number becomes "lo-hi", the rest is its words.
+ */
+static const char *elem_key(struct parser *p, const struct set *s,
+			    const struct token *t, size_t n)
+{
+	struct tokvec kv = { 0 };
+	char buf[1024];
+	size_t end = n, o = 0, a = 0;
+	bool glued = false;
+
+	for (size_t j = 0; j < n; j++) {
+		if (tok_is(&t[j], ":")) {
+			end = j;
+			break;
+		}
+	}
+	for (size_t j = 1; j < end; j++) {
+		if (tok_is(&t[j], "timeout") || tok_is(&t[j], "expires") ||
+		    tok_is(&t[j], "comment") || tok_is(&t[j], "counter")) {
+			end = j;
+			break;
+		}
+	}
+	for (size_t j = 0; j < end; j++) {
+		struct token k = t[j];
+		const char *colon = s->is_map && end == n && !glued ? map_colon(&k) : NULL;
+
+		if (colon) {
+			/* "80:8080": the key is what comes before */
+			k.len = (uint32_t)(colon - k.s);
+			glued = true;
+			if (k.len)
+				vec_push(p, &kv, &k);
+			break;
+		}
+		vec_push(p, &kv, &k);
+	}
+	buf[0] = '\0';
+	p->mute++;
+	for (size_t j = 0; j <= kv.n && o < sizeof(buf); j++) {
+		struct port_lit lit;
+		size_t i = 0;
+		int w;
+
+		if (j < kv.n && !tok_is(&kv.t[j], "."))
+			continue;
+		/* the component kv.t[a..j) */
+		if (j > a && port_value(p, kv.t + a, j - a, &i, L4_TCP | L4_UDP, &lit) == PV_OK &&
+		    i == j - a) {
+			w = snprintf(buf + o, sizeof(buf) - o, "%s%u-%u", a ? " . " : "",
+				     lit.lo, lit.hi);
+		} else {
+			w = snprintf(buf + o, sizeof(buf) - o, "%s", a ? " ." : "");
+			for (size_t q = a; q < j && w >= 0 && o + (size_t)w < sizeof(buf); q++) {
+				int w2 = snprintf(buf + o + (size_t)w, sizeof(buf) - o - (size_t)w,
+						  " %.*s", (int)kv.t[q].len, kv.t[q].s);
+
+				if (w2 < 0)
+					break;
+				w += w2;
+			}
+		}
+		if (w < 0)
+			break;
+		o += (size_t)w;
+		a = j + 1;
+	}
+	p->mute--;
+	free(kv.t);
+	return arena_strdup(&p->rs->arena, buf);
+}
+
+/* S's ports again, from the elements that are left. */
+static void set_rebuild(struct parser *p, struct set *s)
+{
+	s->ports.n = 0;
+	s->nlits = 0;
+	s->data_ports.n = 0;
+	for (uint32_t f = 0; f < s->nmore_ports; f++)
+		s->more_ports[f].n = 0;
+	for (const struct elem_rec *r = p->elems; r; r = r->next) {
+		if (r->s != s || r->dead)
+			continue;
+		if (r->has_lit) {
+			lits_add(p->rs, &s->lits, &s->nlits, &s->alits, &r->lit);
+			portset_add(p->rs, &s->ports, r->lit.lo, r->lit.hi);
+		}
+		for (uint32_t f = 0; f < s->nmore_ports; f++)
+			portset_add(p->rs, &s->more_ports[f], r->more[f].lo, r->more[f].hi);
+		if (r->has_data)
+			portset_add(p->rs, &s->data_ports, r->data.lo, r->data.hi);
+	}
+	portset_normalize(&s->ports);
+	portset_normalize(&s->data_ports);
+	for (uint32_t f = 0; f < s->nmore_ports; f++)
+		portset_normalize(&s->more_ports[f]);
+}
+
+/* "delete element": one element T[0..N) (its key; a map's data may
+ * follow) out of the set. */
+static void del_elem(struct rulectx *c, const struct token *t, size_t n,
+		     void *arg)
+{
+	struct set_elem_ctx *x = arg;
+	const char *key = elem_key(c->p, x->s, t, n);
+	uint32_t nlit = 0;
+	struct elem_rec *hit = NULL;
+
+	for (struct elem_rec *r = c->p->elems; r; r = r->next) {
+		if (r->s != x->s || r->dead)
+			continue;
+		nlit += r->has_lit;
+		if (!hit && strcmp(r->key, key) == 0)
+			hit = r;
+	}
+	/* Elements this reading did not see (another file's): the set
+	 * cannot be rebuilt without them. */
+	if (nlit != x->s->nlits) {
+		pnote(c->p, &t[0].loc, "'delete element' is not applied: set '%s' has elements read elsewhere",
+		      x->s->name);
+		return;
+	}
+	if (!hit) {
+		/* nft would refuse it; or it is written unlike the element */
+		pnote(c->p, &t[0].loc, "'delete element' is not applied: set '%s' has no element '%s'",
+		      x->s->name, key);
+		return;
+	}
+	hit->dead = true;
+	set_rebuild(c->p, x->s);
+}
+
 static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		     void *arg)
 {
 	struct set_elem_ctx *x = arg;
+	struct elem_rec *rec = arena_alloc(&c->p->rs->arena, sizeof(*rec));
 	struct port_match m = { 0 };
 	struct elem_ctx e = {
 		.m = &m, .protos = L4_TCP | L4_UDP, .component = x->s->port_field,
@@ -1655,6 +2086,30 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 				 &m.lits[k]);
 			portset_add(x->p->rs, &x->s->ports, m.lits[k].lo, m.lits[k].hi);
 		}
+		/* port_elem gives one literal, or none after an error */
+		rec->has_lit = m.nlits == 1;
+		if (m.nlits == 1)
+			rec->lit = m.lits[0];
+	}
+	/* "1024-65535 . 22" in "type inet_service . inet_service": the
+	 * other port components, each on its own */
+	for (uint32_t f = 0; f < x->s->nmore_ports; f++) {
+		struct port_match mm = { 0 };
+		struct elem_ctx me = e;
+
+		me.m = &mm;
+		me.alits = 0;
+		me.component = x->s->more_port_fields[f];
+		c->p->mute++;	/* the first component's reading reported */
+		port_elem(c, t, n, &me);
+		c->p->mute--;
+		for (uint32_t k = 0; k < mm.nlits; k++)
+			portset_add(x->p->rs, &x->s->more_ports[f], mm.lits[k].lo,
+				    mm.lits[k].hi);
+		if (mm.nlits == 1)
+			rec->more[f] = (struct portrange){ mm.lits[0].lo, mm.lits[0].hi };
+		else
+			rec->more[f] = (struct portrange){ 1, 0 };	/* none */
 	}
 	if (x->s->is_map && x->s->data_port_field >= 0) {
 		struct tokvec d = { 0 };
@@ -1669,12 +2124,19 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 			port_elem(c, d.t, d.n, &de);
 		for (uint32_t k = 0; k < dm.nlits; k++)
 			portset_add(x->p->rs, &x->s->data_ports, dm.lits[k].lo, dm.lits[k].hi);
+		rec->has_data = dm.nlits == 1;
+		if (dm.nlits == 1)
+			rec->data = (struct portrange){ dm.lits[0].lo, dm.lits[0].hi };
 		free(d.t);
 	}
+	rec->s = x->s;
+	rec->key = elem_key(c->p, x->s, t, n);
+	*c->p->elems_tail = rec;
+	c->p->elems_tail = &rec->next;
 }
 
-/* Elements "{ ... }" for set S; the '{' is next. */
-static void read_elements(struct parser *p, struct set *s)
+/* Elements "{ ... }" for set S, the '{' next: added, or with DEL deleted. */
+static void read_elements(struct parser *p, struct set *s, bool del)
 {
 	struct tokvec v = { 0 };
 	struct token t;
@@ -1701,9 +2163,11 @@ static void read_elements(struct parser *p, struct set *s)
 	if (v.n && (s->port_field >= 0 || s->data_port_field >= 0)) {
 		c.t = v.t;
 		c.n = v.n;
-		for_each_elem(&c, set_elem, &x);
+		for_each_elem(&c, del ? del_elem : set_elem, &x);
 		portset_normalize(&s->ports);
 		portset_normalize(&s->data_ports);
+		for (uint32_t f = 0; f < s->nmore_ports; f++)
+			portset_normalize(&s->more_ports[f]);
 	}
 	free(v.t);
 }
@@ -1718,6 +2182,8 @@ static void read_set_key(struct parser *p, struct set *s, bool typeof_)
 	struct tokvec v = { 0 }, parts = { 0 };
 	char text[2][512] = { "", "" };
 	int side = 0, *field[2] = { &s->port_field, &s->data_port_field };
+	/* a set declared again ("add set" then its block) has its type */
+	bool fresh = s->port_field < 0;
 	size_t comp = 0;
 
 	collect(p, &v);
@@ -1766,10 +2232,12 @@ static void read_set_key(struct parser *p, struct set *s, bool typeof_)
 			 len ? " " : "", (int)t->len, t->s);
 		if (tok_is(t, ".")) {
 			comp++;
-		} else if (*field[side] < 0 &&
-			   (typeof_ ? selector_at(parts.t, parts.n, k, &sel) :
-				      tok_is(t, "inet_service"))) {
-			*field[side] = (int)comp;
+		} else if (typeof_ ? selector_at(parts.t, parts.n, k, &sel) :
+				     tok_is(t, "inet_service")) {
+			if (*field[side] < 0)
+				*field[side] = (int)comp;
+			else if (side == 0 && fresh && s->nmore_ports < SET_MORE_PORTS)
+				s->more_port_fields[s->nmore_ports++] = (int)comp;
 		}
 	}
 	s->key = arena_strdup(&p->rs->arena, text[0]);
@@ -1867,7 +2335,7 @@ static void set_block(struct parser *p, struct set *s)
 				recover(p);
 				continue;
 			}
-			read_elements(p, s);
+			read_elements(p, s, false);
 		} else if (tok_is(&t, "include")) {
 			do_include(p, &t);
 		} else if (tok_is(&t, "timeout") || tok_is(&t, "gc-interval") ||
@@ -2290,13 +2758,7 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 			recover(p);
 			return;
 		}
-		if (del) {
-			/* Removing elements needs the set's values: note it. */
-			pnote(p, &name.loc, "'delete element' is not applied: the set keeps every element");
-			recover(p);
-			return;
-		}
-		read_elements(p, s);
+		read_elements(p, s, del);
 		end_statement(p);
 		return;
 	}
@@ -2401,8 +2863,10 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 				name_str(&name, nbuf), false);
 
 			if (s) {
-				s->ports.n = 0;
-				s->nlits = 0;
+				for (struct elem_rec *r = p->elems; r; r = r->next)
+					if (r->s == s)
+						r->dead = true;
+				set_rebuild(p, s);
 			} else {
 				perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
 			}
@@ -2634,6 +3098,7 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 	uint32_t idx = ruleset_add_file(rs, name, text, len);
 
 	p.max_errors += rs->nerrors;	/* per file */
+	p.elems_tail = &p.elems;
 	p.budget = len * 16 > MIN_EXPANSION_BUDGET ? len * 16 : MIN_EXPANSION_BUDGET;
 	p.lx = lexer_new(rs);
 	lexer_push_file(p.lx, idx, realpath(name, real) ? real : name);

@@ -371,6 +371,44 @@ bool portset_contains(const struct portset *ps, uint16_t port)
 	return false;
 }
 
+bool portset_add_bitwise(struct ruleset *rs, struct portset *ps,
+			 const struct port_bitop *ops, uint32_t nops,
+			 const struct portset *values)
+{
+	struct portrange r[PORTSET_BITWISE_MAX];
+	uint32_t n = 0;
+	bool in = false;
+
+	/* Every port, once: 65536 steps are cheap, and exact for any mix
+	 * of operations, where reasoning on bits would need a case each. */
+	for (uint32_t p = 0; p <= 0xffff; p++) {
+		uint32_t x = p;
+		bool hit;
+
+		for (uint32_t k = 0; k < nops; k++) {
+			if (ops[k].op == '&')
+				x &= ops[k].v;
+			else if (ops[k].op == '|')
+				x |= ops[k].v;
+			else
+				x ^= ops[k].v;
+		}
+		hit = portset_contains(values, (uint16_t)x);
+		if (hit && in) {
+			r[n - 1].hi = (uint16_t)p;
+		} else if (hit) {
+			if (n == PORTSET_BITWISE_MAX)
+				return false;
+			r[n++] = (struct portrange){ (uint16_t)p, (uint16_t)p };
+		}
+		in = hit;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		portset_add(rs, ps, r[k].lo, r[k].hi);
+	portset_normalize(ps);
+	return true;
+}
+
 static void resolve_nat(struct ruleset *rs, struct table *t, struct nat_target *n)
 {
 	struct set *s = table_set(rs, t, n->map, false);
@@ -383,6 +421,19 @@ static void resolve_nat(struct ruleset *rs, struct table *t, struct nat_target *
 	for (uint32_t k = 0; k < s->data_ports.n; k++)
 		portset_add(rs, &n->ports, s->data_ports.r[k].lo, s->data_ports.r[k].hi);
 	portset_normalize(&n->ports);
+}
+
+/*
+ * The ports of component COMP of S's key: in "tcp sport . tcp dport @s"
+ * each match takes its own.  A component that is no port of the key (a
+ * reader that does not say) takes the first port component's.
+ */
+static const struct portset *set_comp_ports(const struct set *s, unsigned comp)
+{
+	for (uint32_t k = 0; k < s->nmore_ports; k++)
+		if (s->more_port_fields[k] == (int)comp)
+			return &s->more_ports[k];
+	return &s->ports;
 }
 
 void ruleset_resolve_sets(struct ruleset *rs)
@@ -407,6 +458,7 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					resolve_nat(rs, t, r->snat);
 				for (uint32_t mi = 0; mi < r->nmatches; mi++) {
 					struct port_match *m = &r->matches[mi];
+					const struct portset *ps;
 					struct set *s;
 
 					if (!m->set || m->ports.n || m->source == SRC_IPSET)
@@ -418,9 +470,10 @@ void ruleset_resolve_sets(struct ruleset *rs)
 							     m->set, family_name(t->family), t->name);
 						continue;
 					}
-					for (uint32_t k = 0; k < s->ports.n; k++)
-						portset_add(rs, &m->ports, s->ports.r[k].lo,
-							    s->ports.r[k].hi);
+					ps = set_comp_ports(s, m->set_comp);
+					for (uint32_t k = 0; k < ps->n; k++)
+						portset_add(rs, &m->ports, ps->r[k].lo,
+							    ps->r[k].hi);
 					portset_normalize(&m->ports);
 				}
 			}

@@ -114,6 +114,9 @@ struct port_match {
 	uint8_t source;		/* enum match_source */
 	uint8_t protos;		/* enum l4 bits */
 	bool negated;		/* != or ! */
+	uint8_t set_comp;	/* on a named set or map: which component of
+				 * its key this port is ("tcp sport . tcp dport
+				 * @s": 0 and 1) */
 	struct portset ports;	/* what the match accepts, before negation */
 	struct port_lit *lits;	/* as written, in order */
 	uint32_t nlits;
@@ -221,6 +224,8 @@ struct chain {
 	struct loc loc;
 };
 
+#define SET_MORE_PORTS 3
+
 /* Named sets and maps. */
 struct set {
 	struct table *table;
@@ -236,6 +241,11 @@ struct set {
 	int data_port_field;	/* maps: the port component of the data; -1 */
 	struct portset data_ports;
 	struct loc loc;
+	/* Key port components after the first ("type inet_service .
+	 * inet_service"): where each is in the key, and its ports. */
+	int more_port_fields[SET_MORE_PORTS];
+	struct portset more_ports[SET_MORE_PORTS];
+	uint32_t nmore_ports;
 };
 
 #define SET_F_INTERVAL	(1u << 0)
@@ -327,6 +337,25 @@ void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
 		 uint16_t hi);
 void portset_normalize(struct portset *ps);
 bool portset_contains(const struct portset *ps, uint16_t port);
+
+/* A bitwise operation on a port before it is compared: "tcp dport & 0xff00". */
+struct port_bitop {
+	char op;		/* '&', '|' or '^' */
+	uint16_t v;
+};
+
+#define PORTSET_BITWISE_MAX 256
+
+/*
+ * Adds to PS the ports P for which OPS, applied to P in turn, give a value
+ * in VALUES (normalized): what nft's "tcp dport & 0xff00 == 0x1000" (or
+ * "{ ... }", "< 0x1000", "4096/8") matches.  Returns false, adding
+ * nothing, when that takes more than PORTSET_BITWISE_MAX ranges ("&
+ * 0x0001 == 1" is every other port): such a match is better kept opaque.
+ */
+bool portset_add_bitwise(struct ruleset *rs, struct portset *ps,
+			 const struct port_bitop *ops, uint32_t nops,
+			 const struct portset *values);
 
 const char *family_name(enum family f);
 int family_from_name(const char *s);
