@@ -44,6 +44,8 @@ struct keyinfo {
 	uint8_t field[MAX_CONCAT];
 	uint8_t source[MAX_CONCAT];
 	uint8_t protos[MAX_CONCAT];
+	bool paired[MAX_CONCAT];	/* protocol from proto_idx, not its own */
+	int proto_idx;			/* component that is a protocol; -1 */
 };
 
 /* A JSON value for a message: strings bare, the rest as compact JSON. */
@@ -289,7 +291,7 @@ static const char *const l4_words[] = {
  * ct to.
  */
 static bool port_key(const json_t *e, unsigned cons, uint8_t *ret_field,
-		     uint8_t *ret_source, uint8_t *ret_protos)
+		     uint8_t *ret_source, uint8_t *ret_protos, bool *ret_th)
 {
 	json_t *p = json_object_get(e, "payload"), *ct = json_object_get(e, "ct");
 	const char *s;
@@ -307,8 +309,10 @@ static bool port_key(const json_t *e, unsigned cons, uint8_t *ret_field,
 				*ret_field = FIELD_SPORT;
 			else
 				return false;
-			if (strcmp(proto, "th") == 0)
+			if (strcmp(proto, "th") == 0) {
 				bits = cons;
+				*ret_th = true;
+			}
 			for (size_t i = 0; i < sizeof(l4_words) / sizeof(*l4_words); i++)
 				if (strcmp(proto, l4_words[i]) == 0)
 					bits = l4_from_word(proto);
@@ -329,6 +333,7 @@ static bool port_key(const json_t *e, unsigned cons, uint8_t *ret_field,
 			else
 				return false;
 			bits = cons;
+			*ret_th = true;
 		}
 		*ret_source = SRC_PAYLOAD;
 		*ret_protos = (uint8_t)bits;
@@ -346,9 +351,60 @@ static bool port_key(const json_t *e, unsigned cons, uint8_t *ret_field,
 			return false;
 		*ret_source = SRC_CT;
 		*ret_protos = (uint8_t)cons;
+		*ret_th = true;
 		return true;
 	}
 	return false;
+}
+
+/* Whether E is meta l4proto, ip protocol or ip6 nexthdr. */
+static bool proto_key(const json_t *e)
+{
+	json_t *meta = json_object_get(e, "meta"), *p = json_object_get(e, "payload");
+	const char *key = jstr(meta, "key"), *proto = jstr(p, "protocol");
+	const char *field = jstr(p, "field");
+
+	if (!json_is_object(e) || json_object_size(e) != 1)
+		return false;
+	if (key)
+		return strcmp(key, "l4proto") == 0;
+	return proto && field &&
+	       ((strcmp(proto, "ip") == 0 && strcmp(field, "protocol") == 0) ||
+		(strcmp(proto, "ip6") == 0 && strcmp(field, "nexthdr") == 0));
+}
+
+static unsigned l4_number_word(const json_t *e)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(e));
+	return l4_from_word(buf);
+}
+
+/*
+ * A protocol value of an element: "tcp", 6; one L4 bit when it is one
+ * protocol with ports, else 0 (a range, icmp: the port then keeps the
+ * rule's protocols, as in the text reader's elem_proto()).
+ */
+static unsigned proto_value(const json_t *v)
+{
+	static const char *const names[] = {
+		"tcp", "udp", "sctp", "dccp", "udplite",
+		"TCP", "UDP", "SCTP", "DCCP", "UDPLite",
+	};
+	const char *s = json_string_value(v);
+
+	if (json_is_integer(v))
+		return json_integer_value(v) >= 0 && json_integer_value(v) <= 255 ?
+		       l4_number_word(v) : 0;
+	if (!s)
+		return 0;
+	if (*s && strspn(s, "0123456789") == strlen(s) && strlen(s) <= 3)
+		return l4_from_word(s);
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strcmp(s, names[i]) == 0)
+			return l4_from_word(names[i]);
+	return 0;
 }
 
 /* Fills KI when E is a port expression or a concatenation with one. */
@@ -357,6 +413,7 @@ static bool key_info(const json_t *e, unsigned cons, struct keyinfo *ki)
 	json_t *cc = json_object_get(e, "concat");
 
 	memset(ki, 0, sizeof(*ki));
+	ki->proto_idx = -1;
 	if (json_is_object(e) && json_object_size(e) == 1 && json_is_array(cc)) {
 		size_t n = json_array_size(cc);
 
@@ -365,14 +422,24 @@ static bool key_info(const json_t *e, unsigned cons, struct keyinfo *ki)
 		ki->ncomp = (uint32_t)n;
 		for (size_t i = 0; i < n; i++) {
 			uint32_t k = ki->nports;
+			bool th = false;
 
 			if (port_key(json_array_get(cc, i), cons, &ki->field[k],
-				     &ki->source[k], &ki->protos[k]))
+				     &ki->source[k], &ki->protos[k], &th)) {
+				ki->paired[k] = th;
 				ki->idx[ki->nports++] = (uint32_t)i;
+			} else if (ki->proto_idx < 0 && proto_key(json_array_get(cc, i))) {
+				ki->proto_idx = (int)i;
+			}
 		}
+		/* "meta l4proto . th dport": each element's protocol is
+		 * that of its th ports; a tcp dport has its own */
+		for (uint32_t k = 0; k < ki->nports; k++)
+			ki->paired[k] = ki->paired[k] && ki->proto_idx >= 0;
 		return ki->nports > 0;
 	}
-	if (!port_key(e, cons, &ki->field[0], &ki->source[0], &ki->protos[0]))
+	if (!port_key(e, cons, &ki->field[0], &ki->source[0], &ki->protos[0],
+		      &(bool){ false }))
 		return false;
 	ki->nports = 1;
 	return true;
@@ -384,6 +451,7 @@ static int key_values(struct jctx *j, const struct keyinfo *ki, json_t *v,
 {
 	json_t *cc;
 	struct port_lit lit;
+	unsigned proto = 0;
 
 	v = unwrap_elem(v);
 	if (!ki->ncomp) {
@@ -400,10 +468,14 @@ static int key_values(struct jctx *j, const struct keyinfo *ki, json_t *v,
 			     ki->ncomp);
 		return -1;
 	}
+	if (ki->proto_idx >= 0)
+		proto = proto_value(unwrap_elem(json_array_get(cc, (size_t)ki->proto_idx)));
 	for (uint32_t p = 0; p < ki->nports; p++) {
-		if (port_value(j, json_array_get(cc, ki->idx[p]), ki->protos[p],
-			       &lit))
+		/* "udp . domain": a name resolved for its own protocol */
+		if (port_value(j, json_array_get(cc, ki->idx[p]),
+			       proto ? proto : ki->protos[p], &lit))
 			return -1;
+		lit.proto = (uint8_t)proto;
 		lits_add(j->rs, &lv[p].v, &lv[p].n, &lv[p].a, &lit);
 	}
 	return 0;
@@ -424,6 +496,8 @@ static void add_matches(struct jctx *j, struct rule *r,
 		m->kind = kind;
 		m->negated = negated;
 		m->loc = j->loc;
+		if (ki->paired[p])
+			m->proto_comp = (uint8_t)(ki->proto_idx + 1);
 		if (set) {
 			m->set = arena_strdup(&j->rs->arena, set);
 			m->set_comp = (uint8_t)ki->idx[p];
@@ -621,14 +695,6 @@ static int ct_state_bits(struct jctx *j, const json_t *v, uint8_t *bits)
 	ruleset_diag(j->rs, DIAG_ERROR, &j->loc, "unknown ct state '%s'",
 		     show(j, v));
 	return -1;
-}
-
-static unsigned l4_number_word(const json_t *e)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(e));
-	return l4_from_word(buf);
 }
 
 /* The L4 protocols a match on meta l4proto, ip protocol or ip6 nexthdr
@@ -1077,6 +1143,11 @@ static void read_rule(struct jctx *j, json_t *o)
 			walk_maps(j, r, v, cons, 0);
 		}
 	}
+	/* a match per protocol, as the text reader does; named sets' once
+	 * they are resolved */
+	for (uint32_t k = r->nmatches; k-- > 0;)
+		if (r->matches[k].proto_comp && !r->matches[k].set)
+			rule_split_protos(j->rs, r, k);
 }
 
 /* ---- tables, chains, sets ---- */
@@ -1218,6 +1289,9 @@ static int port_fields(const char *key, uint32_t *ret_ncomp, struct set *s)
 			else if (s && s->nmore_ports < SET_MORE_PORTS)
 				s->more_port_fields[s->nmore_ports++] = (int)n;
 		}
+		if (s && s->proto_field < 0 && n < 127 && len == strlen("inet_proto") &&
+		    strncmp(key, "inet_proto", len) == 0)
+			s->proto_field = (int8_t)n;
 		n++;
 		key = dot ? dot + 3 : NULL;
 	}
@@ -1283,6 +1357,7 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 	if (ncomp > MAX_CONCAT)
 		return;
 	ki.ncomp = ncomp > 1 ? ncomp : 0;
+	ki.proto_idx = ki.ncomp ? s->proto_field : -1;
 	ki.nports = 1 + s->nmore_ports;
 	ki.idx[0] = (uint32_t)s->port_field;
 	for (uint32_t f = 0; f < s->nmore_ports; f++)
@@ -1378,6 +1453,7 @@ static void read_set(struct jctx *j, json_t *o, bool is_map)
 			     "bad flags '%s' for %s '%s'", show(j, flags), what, name);
 	}
 	s->nmore_ports = 0;
+	s->proto_field = -1;
 	s->port_field = s->key ? port_fields(s->key, &ncomp, s) : -1;
 	set_elems(j, s, json_object_get(o, "elem"));
 }

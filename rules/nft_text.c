@@ -495,6 +495,8 @@ struct rulectx {
 	unsigned l4;		/* from meta l4proto, ip protocol, ip6 nexthdr */
 	size_t opaque_from;	/* first token of a pending opaque run */
 	bool in_opaque;
+	bool nat_no_l4;		/* the NAT statement being read has no
+				 * transport protocol match before it */
 	uint32_t *late;		/* matches whose protocols come from l4 */
 	size_t nlate, alate;
 };
@@ -688,9 +690,68 @@ struct elem_ctx {
 	uint32_t alits;
 	unsigned protos;
 	int component;		/* the port component of a concatenation */
+	int proto_component;	/* 1 + its protocol component ("tcp . 22"); 0 */
 	bool map;		/* element is "key : value" */
 	bool vmap;
 };
+
+/*
+ * A protocol as nft reads an inet_proto value: a number (6, 0x11, 010 in
+ * octal) or a name from the protocols database, where the transport
+ * protocols with ports are "tcp", "udp", "sctp", "dccp", "udplite" and
+ * the aliases "TCP", "UDP", ... (nft refuses "Tcp").  One L4 bit; 0 for
+ * any other protocol (icmp has no ports).
+ */
+static unsigned proto_word(const struct token *t)
+{
+	static const struct { const char *name, *alias; unsigned bit; int number; } l4[] = {
+		{ "tcp", "TCP", L4_TCP, 6 }, { "udp", "UDP", L4_UDP, 17 },
+		{ "sctp", "SCTP", L4_SCTP, 132 }, { "dccp", "DCCP", L4_DCCP, 33 },
+		{ "udplite", "UDPLite", L4_UDPLITE, 136 },
+	};
+	unsigned long v;
+	bool num;
+
+	if (t->type != T_WORD && t->type != T_STRING)
+		return 0;
+	num = parse_uint(t->s, t->len, &v);
+	for (size_t k = 0; k < sizeof(l4) / sizeof(*l4); k++) {
+		size_t n = strlen(l4[k].name), na = strlen(l4[k].alias);
+
+		if (num ? v == (unsigned long)l4[k].number :
+			  (t->len == n && memcmp(t->s, l4[k].name, n) == 0) ||
+			  (t->len == na && memcmp(t->s, l4[k].alias, na) == 0))
+			return l4[k].bit;
+	}
+	return 0;
+}
+
+/*
+ * The protocol component COMP of an element's key T[0..END): one L4 bit
+ * when it is one protocol with ports.  A range ("6-17"), a protocol with
+ * no ports or anything else gives 0: its port then keeps the protocols
+ * the rule gives it (or "any") rather than a guess.
+ */
+static unsigned elem_proto(const struct token *t, size_t end, int comp, bool map)
+{
+	size_t k = 0, j;
+	int c = 0;
+	struct token w;
+
+	while (c < comp && k < end) {
+		if (tok_is(&t[k], "."))
+			c++;
+		k++;
+	}
+	for (j = k; j < end && !tok_is(&t[j], "."); j++)
+		;
+	if (j != k + 1)
+		return 0;
+	w = t[k];
+	if (map && w.type == T_WORD && memchr(w.s, ':', w.len))
+		w.len = (uint32_t)((const char *)memchr(w.s, ':', w.len) - w.s);
+	return proto_word(&w);
+}
 
 /* Whether the word holds a map's ':' separator ("22:accept", "80:"). */
 static const char *map_colon(const struct token *t)
@@ -740,6 +801,7 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 	size_t k = 0, comp = 0, end = n;
 	struct port_lit lit;
 	struct token word;
+	unsigned proto = 0;
 
 	/* The key ends at a ':' token, or inside a word holding one. */
 	if (e->map) {
@@ -775,6 +837,8 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 		if (colon)
 			word.len = (uint32_t)(colon - word.s);
 	}
+	if (e->proto_component)
+		proto = elem_proto(t, end, e->proto_component - 1, e->map && end == n);
 	{
 		size_t j = 0;
 		struct token tmp[3];
@@ -785,10 +849,12 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 			tmp[m++] = t[k + 1];
 			tmp[m++] = t[k + 2];
 		}
-		switch (port_value(c->p, tmp, m, &j, e->protos, &lit)) {
+		/* "udp . domain": a name resolved for its own protocol */
+		switch (port_value(c->p, tmp, m, &j, proto ? proto : e->protos, &lit)) {
 		case PV_OK:
 			if (e->vmap)
 				lit.verdict = (uint8_t)elem_verdict(t, n, k);
+			lit.proto = (uint8_t)proto;
 			add_lit(c, e->m, &lit, &e->alits);
 			break;
 		case PV_NOT_A_PORT: {
@@ -887,7 +953,10 @@ static bool is_statement_word(const struct token *t)
 static void match_value(struct rulectx *c, struct port_match *m,
 			const struct token *sel, int component, bool concat)
 {
-	struct elem_ctx e = { .m = m, .protos = m->protos, .component = component };
+	struct elem_ctx e = {
+		.m = m, .protos = m->protos, .component = component,
+		.proto_component = m->proto_comp,
+	};
 	char op = P_EQ;
 	const struct token *t;
 
@@ -1184,6 +1253,28 @@ static size_t components(const struct rulectx *c, size_t i, struct selector *sel
 }
 
 /*
+ * 1 + the first component of a concatenation that is a protocol: "meta
+ * l4proto", "ip protocol" or "ip6 nexthdr" (kube-proxy's "ip daddr . meta
+ * l4proto . th dport"); 0: none.  Its value in each element is the
+ * protocol of that element's th ports.
+ */
+static uint8_t proto_component(const struct rulectx *c, const struct selector *sel,
+			       const size_t *comp_at, size_t ncomp, size_t end)
+{
+	for (size_t k = 0; k < ncomp && k < 255; k++) {
+		size_t a = comp_at[k], len = (k + 1 < ncomp ? comp_at[k + 1] - 1 : end) - a;
+
+		if (sel[k].is_port || len != 2)
+			continue;
+		if ((tok_is(&c->t[a], "meta") && tok_is(&c->t[a + 1], "l4proto")) ||
+		    (tok_is(&c->t[a], "ip") && tok_is(&c->t[a + 1], "protocol")) ||
+		    (tok_is(&c->t[a], "ip6") && tok_is(&c->t[a + 1], "nexthdr")))
+			return (uint8_t)(k + 1);
+	}
+	return 0;
+}
+
+/*
  * tcp dport ..., or a concatenation holding ports: ip daddr . tcp dport
  * {...} gives one match, tcp sport . tcp dport {...} two.
  */
@@ -1193,6 +1284,7 @@ static bool try_port(struct rulectx *c)
 	size_t at_[MAX_COMPONENTS], end, ncomp, nports = 0, after = 0;
 	const struct token *first = &c->t[c->i];
 	struct port_match *m;
+	uint8_t pc;
 
 	ncomp = components(c, c->i, sel, at_, &end, NULL);
 	if (ncomp == 1 && sel[0].is_port && sel[0].masked)
@@ -1215,11 +1307,16 @@ static bool try_port(struct rulectx *c)
 		match_value(c, m, first, 0, false);
 		return true;
 	}
+	pc = proto_component(c, sel, at_, ncomp, end);
 	flush_opaque(c, c->i);
 	for (size_t k = 0; k < ncomp; k++) {
 		if (!sel[k].is_port)
 			continue;
 		m = new_match(c, &sel[k], first);
+		/* "meta l4proto . th dport": the element says the protocol;
+		 * "meta l4proto . tcp dport" says it itself */
+		if (!sel[k].protos)
+			m->proto_comp = pc;
 		c->i = end;
 		/* The value is read once per port component: report once. */
 		c->p->mute += after > 0;
@@ -1578,6 +1675,8 @@ static void nat_port_at(struct rulectx *c, struct nat_target **slot,
 			lit.kind = hi.kind;
 		lit.loc = span(&pt, &tail);
 	}
+	if (c->nat_no_l4)
+		perr(c->p, &lit.loc, "transport protocol mapping is only valid after transport protocol match");
 	nt = nat_add(c, slot, t);
 	/* normalized once the rule is read */
 	lits_add(c->p->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
@@ -1673,13 +1772,18 @@ static void nat_map_elem(struct rulectx *c, const struct token *t, size_t n,
  * port components become MATCH_MAP matches, the data's ports the target.
  * ADDR_FIRST: the data is "addr . port" (dnat, snat); else a port.
  */
-static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first)
+static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first,
+		    bool addr_port)
 {
 	struct selector sel[MAX_COMPONENTS];
 	size_t at_[MAX_COMPONENTS], end, ncomp;
-	struct nat_map_ctx x = { .c = c, .slot = slot, .data_port = addr_first ? -1 : 0 };
+	struct nat_map_ctx x = {
+		.c = c, .slot = slot, .data_port = addr_port ? 1 : addr_first ? -1 : 0,
+	};
+	bool has_port = !addr_first || addr_port;
 	const struct token *first = &c->t[c->i];
 	struct port_match *m = NULL;
+	bool key_l4 = false;
 
 	if (is_hash_word(first)) {
 		/* numgen/jhash/symhash ... mod N map {...}: the key is a
@@ -1693,15 +1797,32 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 		if (!ncomp || end >= c->n || !tok_is(&c->t[end], "map"))
 			return false;
 	}
+	/* dnat and snat read the key first: a tcp (udp, ...) header or a
+	 * protocol in it is the match their port needs ("dnat to tcp dport
+	 * map { 80 : 10.0.0.1 . 8080 }", "ip daddr . meta l4proto . th
+	 * dport map"); redirect and masquerade do not */
+	for (size_t k = c->i; addr_first && k + 1 < end; k++) {
+		unsigned bit;
+
+		if ((is_l4_word(&c->t[k], &bit) && c->t[k + 1].type == T_WORD &&
+		     !tok_is(&c->t[k + 1], ".")) ||
+		    (tok_is(&c->t[k], "meta") && tok_is(&c->t[k + 1], "l4proto")) ||
+		    (tok_is(&c->t[k], "ip") && tok_is(&c->t[k + 1], "protocol")) ||
+		    (tok_is(&c->t[k], "ip6") && tok_is(&c->t[k + 1], "nexthdr")))
+			key_l4 = true;
+	}
 	for (size_t k = 0; k < ncomp; k++) {
 		if (!sel[k].is_port)
 			continue;
 		/* One key port component is matched; nft maps take one. */
 		m = new_match(c, &sel[k], first);
 		m->kind = MATCH_MAP;
+		if (!sel[k].protos)
+			m->proto_comp = proto_component(c, sel, at_, ncomp, end);
 		x.key.m = m;
 		x.key.protos = m->protos;
 		x.key.component = (int)k;
+		x.key.proto_component = m->proto_comp;
 		x.key.map = true;
 		x.key_port = true;
 		break;
@@ -1715,6 +1836,13 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 		if (m) {
 			m->set = nt->map;
 			m->set_comp = (uint8_t)x.key.component;
+		}
+		if (!has_port) {
+			/* "dnat to ip daddr map @m": a port if m's data has one
+			 * (nft knows m by now: it is declared before use) */
+			const struct set *s = table_find_set(c->r->chain->table, nt->map);
+
+			has_port = s && s->data_port_field >= 0;
 		}
 		c->i++;
 	} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
@@ -1732,14 +1860,111 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 				}
 		}
 		for_each_elem(c, nat_map_elem, &x);
+		has_port = has_port || x.data_port >= 0 || (*slot && (*slot)->nlits);
 	} else {
 		perr(c->p, &c->t[end].loc, "'map' needs '{' or a named map");
+		has_port = false;
 	}
 	if (m) {
 		portset_normalize(&m->ports);
 		m->loc = span(first, &c->t[c->i - 1]);
 	}
+	if (key_l4)
+		c->nat_no_l4 = false;	/* for a port after the map too */
+	if (has_port && c->nat_no_l4) {
+		struct loc loc = span(first, &c->t[c->i - 1]);
+
+		perr(c->p, &loc, "transport protocol mapping is only valid after transport protocol match");
+	}
 	return true;
+}
+
+/* The target after "dnat to" and the like when it is no map: "10.0.0.2:80",
+ * ":8080", "[::1]:80", "10.0.0.2 : 80". */
+static void nat_plain(struct rulectx *c, struct nat_target **slot, bool port_only)
+{
+	struct token v;
+	const char *pp;
+
+	v = c->t[c->i];
+	if (v.type != T_WORD)
+		return;
+	/* "redirect to:8383", "to: 8383": nft's scanner splits "to" off */
+	if (v.len >= 3 && memcmp(v.s, "to:", 3) == 0)
+		v = tok_from(&v, v.s + 2);
+	if (port_only) {
+		if (v.s[0] == ':')
+			nat_port_at(c, slot, &v, v.s + 1);
+		else if (v.s[0] >= '0' && v.s[0] <= '9')
+			nat_port_at(c, slot, &v, v.s);
+		return;
+	}
+	pp = nat_port_part(&v);
+	if (pp) {
+		/* "10.0.0.2:80", "10.0.0.2:$p", "[::1]:80-90" */
+		nat_port_at(c, slot, &v, pp);
+		return;
+	}
+	c->i++;
+	/* "10.0.0.2 :80", "10.0.0.2 : 80", "$host:80" (two words) */
+	if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == ':')
+		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
+}
+
+/*
+ * Whether the rule names its transport protocol before T[UPTO], as nft
+ * requires of a NAT port and of tproxy (its "protocol context"): a tcp,
+ * udp, sctp, dccp or udplite header field, matched in any way, in a
+ * concatenation too ("ip daddr . tcp dport { ... }"); or meta l4proto, ip
+ * protocol, ip6 nexthdr, ct [original|reply] protocol equal to a value or
+ * an anonymous set, whatever the protocol.  Not "!=", not a named set or
+ * a map, not in a concatenation ("meta l4proto . th dport { tcp . 80 }"),
+ * not th: nft refuses "th dport 80 redirect to :8080".
+ */
+static bool l4_context(const struct token *t, size_t upto)
+{
+	unsigned bit;
+	int depth = 0;
+
+	for (size_t k = 0; k < upto; k++) {
+		size_t v;
+		char op = P_EQ;
+
+		if (tok_punct(&t[k], '{'))
+			depth++;
+		else if (tok_punct(&t[k], '}'))
+			depth--;
+		if (depth)
+			continue;
+		if (k + 1 < upto && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
+		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
+		    !(k && (tok_is(&t[k - 1], "protocol") || tok_is(&t[k - 1], "l4proto") ||
+			    tok_is(&t[k - 1], "nexthdr") || t[k - 1].type == T_PUNCT ||
+			    is_op(&t[k - 1], &op))))
+			return true;	/* a header field: "tcp dport", "udp length" */
+		if (k + 1 < upto && ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], "l4proto")) ||
+				     (tok_is(&t[k], "ip") && tok_is(&t[k + 1], "protocol")) ||
+				     (tok_is(&t[k], "ip6") && tok_is(&t[k + 1], "nexthdr"))))
+			v = k + 2;
+		else if (tok_is(&t[k], "ct") && k + 2 < upto &&
+			 (tok_is(&t[k + 1], "original") || tok_is(&t[k + 1], "reply")) &&
+			 tok_is(&t[k + 2], "protocol"))
+			v = k + 3;
+		else if (tok_is(&t[k], "ct") && k + 1 < upto && tok_is(&t[k + 1], "protocol"))
+			v = k + 2;
+		else
+			continue;
+		if ((k && tok_is(&t[k - 1], ".")) || (v < upto && tok_is(&t[v], ".")))
+			continue;	/* a component of a concatenation */
+		op = P_EQ;
+		if (v < upto && is_op(&t[v], &op))
+			v++;
+		if (op != P_EQ || v >= upto || tok_is(&t[v], "vmap") || tok_is(&t[v], "map") ||
+		    (t[v].type == T_WORD && t[v].s[0] == '@'))
+			continue;
+		return true;
+	}
+	return false;
 }
 
 /* dnat/snat/redirect/masquerade/tproxy with their target ports. */
@@ -1747,9 +1972,8 @@ static bool try_nat(struct rulectx *c)
 {
 	const struct token *t = &c->t[c->i];
 	struct nat_target **slot;
-	struct token v;
-	const char *pp;
-	bool port_only;
+	bool port_only, tproxy = tok_is(t, "tproxy"), addr_port = false;
+	size_t kw = c->i;
 
 	/* "ct status dnat" is a match on the connection, not a statement. */
 	if (c->i > 0 && tok_is(&c->t[c->i - 1], "status"))
@@ -1765,36 +1989,31 @@ static bool try_nat(struct rulectx *c)
 			   NAT_MASQUERADE;
 	flush_opaque(c, c->i);
 	port_only = tok_is(t, "redirect") || tok_is(t, "masquerade");
+	/* tproxy has an error of its own, for the whole statement */
+	c->nat_no_l4 = !tproxy && !l4_context(c->t, c->i);
 	c->i++;
 	if (c->i < c->n && (tok_is(&c->t[c->i], "ip") || tok_is(&c->t[c->i], "ip6")))
 		c->i++;
+	/* "dnat ip addr . port to ip daddr map { ... : 10.0.0.2 . 80 }" */
+	if (c->i + 2 < c->n && tok_is(&c->t[c->i], "addr") && tok_is(&c->t[c->i + 1], ".") &&
+	    tok_is(&c->t[c->i + 2], "port")) {
+		c->i += 3;
+		addr_port = true;
+	}
 	if (c->i < c->n && tok_is(&c->t[c->i], "to"))
 		c->i++;
-	if (c->i >= c->n || nat_map(c, slot, !port_only))
-		return true;
-	v = c->t[c->i];
-	if (v.type != T_WORD)
-		return true;
-	/* "redirect to:8383", "to: 8383": nft's scanner splits "to" off */
-	if (v.len >= 3 && memcmp(v.s, "to:", 3) == 0)
-		v = tok_from(&v, v.s + 2);
-	if (port_only) {
-		if (v.s[0] == ':')
-			nat_port_at(c, slot, &v, v.s + 1);
-		else if (v.s[0] >= '0' && v.s[0] <= '9')
-			nat_port_at(c, slot, &v, v.s);
-		return true;
-	}
-	pp = nat_port_part(&v);
-	if (pp) {
-		/* "10.0.0.2:80", "10.0.0.2:$p", "[::1]:80-90" */
-		nat_port_at(c, slot, &v, pp);
-		return true;
-	}
-	c->i++;
-	/* "10.0.0.2 :80", "10.0.0.2 : 80", "$host:80" (two words) */
-	if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == ':')
+	if (c->i < c->n && !nat_map(c, slot, !port_only, addr_port))
+		nat_plain(c, slot, port_only);
+	else if (!port_only && c->i < c->n && c->t[c->i].type == T_WORD &&
+		 c->t[c->i].s[0] == ':')
+		/* "dnat to ip daddr map { ... }:8080": one port for all */
 		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
+	c->nat_no_l4 = false;
+	if (tproxy && !l4_context(c->t, kw)) {
+		struct loc loc = span(&c->t[kw], &c->t[c->i > kw + 1 ? c->i - 1 : kw]);
+
+		perr(c->p, &loc, "transparent proxy support requires transport protocol match");
+	}
 	return true;
 }
 
@@ -1893,6 +2112,12 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
 	free(c.late);
+	/* "meta l4proto . th dport { tcp . 443, udp . 53 }": a match per
+	 * protocol (from the last: a split moves the matches after it);
+	 * a named set's are split once it is resolved */
+	for (uint32_t k = r->nmatches; k-- > 0;)
+		if (r->matches[k].proto_comp && !r->matches[k].set)
+			rule_split_protos(p->rs, r, k);
 }
 
 /* --- sets ------------------------------------------------------------------ */
@@ -2076,7 +2301,7 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 	struct port_match m = { 0 };
 	struct elem_ctx e = {
 		.m = &m, .protos = L4_TCP | L4_UDP, .component = x->s->port_field,
-		.map = x->s->is_map,
+		.proto_component = x->s->proto_field + 1, .map = x->s->is_map,
 	};
 
 	if (x->s->port_field >= 0) {
@@ -2230,6 +2455,13 @@ static void read_set_key(struct parser *p, struct set *s, bool typeof_)
 		}
 		snprintf(text[side] + len, sizeof(text[side]) - len, "%s%.*s",
 			 len ? " " : "", (int)t->len, t->s);
+		if (side == 0 && s->proto_field < 0 && comp < 127 &&
+		    (typeof_ ? k + 1 < parts.n &&
+			       ((tok_is(t, "meta") && tok_is(&parts.t[k + 1], "l4proto")) ||
+				(tok_is(t, "ip") && tok_is(&parts.t[k + 1], "protocol")) ||
+				(tok_is(t, "ip6") && tok_is(&parts.t[k + 1], "nexthdr"))) :
+		     tok_is(t, "inet_proto")))
+			s->proto_field = (int8_t)comp;
 		if (tok_is(t, ".")) {
 			comp++;
 		} else if (typeof_ ? selector_at(parts.t, parts.n, k, &sel) :

@@ -218,6 +218,7 @@ struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 	s->table = t;
 	s->name = arena_strdup(&rs->arena, name);
 	s->port_field = -1;
+	s->proto_field = -1;
 	s->data_port_field = -1;
 	GROW(rs, t->sets, t->nsets, t->asets);
 	t->sets[t->nsets++] = s;
@@ -286,6 +287,60 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 	m = &r->matches[r->nmatches++];
 	memset(m, 0, sizeof(*m));
 	return m;
+}
+
+uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi)
+{
+	static const uint8_t order[] = {
+		L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE, 0,
+	};
+	struct port_match orig = r->matches[mi];
+	unsigned present = 0, ngroups = 0;
+	bool other = false;
+	uint32_t at = mi;
+
+	if (!orig.proto_comp)
+		return 1;
+	for (uint32_t i = 0; i < orig.nlits; i++) {
+		if (orig.lits[i].proto)
+			present |= orig.lits[i].proto;
+		else
+			other = true;
+	}
+	if (!present)
+		return 1;	/* no element names one protocol: as the rule says */
+	ngroups = (unsigned)__builtin_popcount(present) + other;
+	if (ngroups == 1) {
+		r->matches[mi].protos = (uint8_t)present;
+		return 1;
+	}
+	for (size_t g = 0; g < sizeof(order) / sizeof(*order); g++) {
+		struct port_match nm = orig;
+		uint32_t alits = 0;
+
+		if (order[g] ? !(present & order[g]) : !other)
+			continue;
+		nm.lits = NULL;
+		nm.nlits = 0;
+		memset(&nm.ports, 0, sizeof(nm.ports));
+		if (order[g])
+			nm.protos = order[g];
+		for (uint32_t i = 0; i < orig.nlits; i++) {
+			if (orig.lits[i].proto != order[g])
+				continue;
+			lits_add(rs, &nm.lits, &nm.nlits, &alits, &orig.lits[i]);
+			portset_add(rs, &nm.ports, orig.lits[i].lo, orig.lits[i].hi);
+		}
+		portset_normalize(&nm.ports);
+		if (at > mi) {
+			GROW(rs, r->matches, r->nmatches, r->amatches);
+			memmove(&r->matches[at + 1], &r->matches[at],
+				(r->nmatches - at) * sizeof(*r->matches));
+			r->nmatches++;
+		}
+		r->matches[at++] = nm;
+	}
+	return at - mi;
 }
 
 void rule_add_opaque(struct ruleset *rs, struct rule *r, const char *text,
@@ -475,6 +530,18 @@ void ruleset_resolve_sets(struct ruleset *rs)
 						portset_add(rs, &m->ports, ps->r[k].lo,
 							    ps->r[k].hi);
 					portset_normalize(&m->ports);
+					if (m->proto_comp && s->proto_field >= 0 &&
+					    m->proto_comp == s->proto_field + 1 &&
+					    (int)m->set_comp == s->port_field && s->nlits) {
+						/* "ip daddr . meta l4proto . th dport
+						 * @s": each element's port for its own
+						 * protocol, with the element as written */
+						m->lits = arena_alloc(&rs->arena,
+								      s->nlits * sizeof(*m->lits));
+						memcpy(m->lits, s->lits, s->nlits * sizeof(*m->lits));
+						m->nlits = s->nlits;
+						mi += rule_split_protos(rs, r, mi) - 1;
+					}
 				}
 			}
 		}

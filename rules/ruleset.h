@@ -89,6 +89,11 @@ struct port_lit {
 	uint16_t lo, hi;
 	uint8_t kind;		/* enum lit_kind */
 	uint8_t verdict;	/* a verdict map element's (enum verdict) */
+	uint8_t proto;		/* the protocol the element pairs the port
+				 * with ("tcp . 443" where the key has a meta
+				 * l4proto, ip protocol or ip6 nexthdr
+				 * component): one enum l4 bit; 0: none, or
+				 * not one protocol with ports (a range, icmp) */
 	const char *name;	/* the service name, for LIT_SERVICE* */
 	struct loc loc;
 };
@@ -117,6 +122,12 @@ struct port_match {
 	uint8_t set_comp;	/* on a named set or map: which component of
 				 * its key this port is ("tcp sport . tcp dport
 				 * @s": 0 and 1) */
+	uint8_t proto_comp;	/* 1 + the component of the key that gives
+				 * this th (raw, ct) port its protocol ("meta
+				 * l4proto . th dport": 1); 0: none.  Such a
+				 * match is split by rule_split_protos() into
+				 * one match per protocol: alternatives, not
+				 * a conjunction */
 	struct portset ports;	/* what the match accepts, before negation */
 	struct port_lit *lits;	/* as written, in order */
 	uint32_t nlits;
@@ -233,6 +244,9 @@ struct set {
 	const char *key;	/* "inet_service", "ipv4_addr . inet_service" */
 	const char *data;	/* maps: "verdict", "ipv4_addr . inet_service" */
 	bool is_map;
+	int8_t proto_field;	/* which component of key is a protocol
+				 * (inet_proto, typeof meta l4proto); -1:
+				 * none.  Its element values are in lits[].proto */
 	uint32_t flags;		/* SET_F_* */
 	int port_field;		/* which component of key is a port; -1: none */
 	struct portset ports;	/* the port components of every element */
@@ -313,6 +327,16 @@ void chain_flush(struct chain *c);
 
 /* The new match is zeroed; its literals are added with match_add_lit(). */
 struct port_match *rule_add_match(struct ruleset *rs, struct rule *r);
+/*
+ * Splits match MI of R, whose literals carry the protocol each is paired
+ * with (M->proto_comp), into one match per protocol, in the order tcp,
+ * udp, sctp, dccp, udplite, and last the literals paired with no single
+ * protocol, which keep M's protocols (the rule's, or "any"): "meta l4proto
+ * . th dport { tcp . 443, udp . 53 }" is tcp 443 or udp 53.  The new
+ * matches follow MI; pointers into R->matches are invalidated.  Returns
+ * how many matches MI became (1: nothing split).
+ */
+uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi);
 /* Appends a literal to an array kept in the arena (*lits, *n, *a). */
 void lits_add(struct ruleset *rs, struct port_lit **lits, uint32_t *n,
 	      uint32_t *a, const struct port_lit *lit);
