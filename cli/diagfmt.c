@@ -26,8 +26,44 @@ const char *diagfmt_line(const struct ruleset *rs, uint32_t file, uint32_t line,
 	return lines_get(cache.lines, file, line, ret_len ? ret_len : &len);
 }
 
-/* N copies of C (N may exceed any buffer: long lines, one-line JSON). */
-static void repeat(FILE *out, const char *line, uint32_t n, bool tabs)
+void diagfmt_flush(struct diagfmt_out *o)
+{
+	fwrite(o->buf, 1, o->n, o->f);
+	o->n = 0;
+}
+
+void diagfmt_write(struct diagfmt_out *o, const char *s, size_t len)
+{
+	if (len > sizeof(o->buf) - o->n) {
+		diagfmt_flush(o);
+		if (len > sizeof(o->buf)) {
+			fwrite(s, 1, len, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+void diagfmt_puts(struct diagfmt_out *o, const char *s)
+{
+	diagfmt_write(o, s, strlen(s));
+}
+
+void diagfmt_putu(struct diagfmt_out *o, unsigned v)
+{
+	char num[10];
+	size_t k = sizeof(num);
+
+	do
+		num[--k] = (char)('0' + v % 10);
+	while (v /= 10);
+	diagfmt_write(o, num + k, sizeof(num) - k);
+}
+
+/* The first N bytes of LINE as blanks (tabs kept: their width stays), or
+ * as '~' (N may exceed any buffer: long lines, one-line JSON). */
+static void repeat(struct diagfmt_out *o, const char *line, uint32_t n, bool tabs)
 {
 	char buf[256];
 
@@ -36,14 +72,14 @@ static void repeat(FILE *out, const char *line, uint32_t n, bool tabs)
 
 		for (uint32_t i = 0; i < k; i++)
 			buf[i] = tabs && line[i] == '\t' ? '\t' : tabs ? ' ' : '~';
-		fwrite_unlocked(buf, 1, k, out);
+		diagfmt_write(o, buf, k);
 		n -= k;
 		line += k;
 	}
 }
 
-void diagfmt_caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
-		   bool color)
+void diagfmt_caret(struct diagfmt_out *o, const struct ruleset *rs,
+		   const struct loc *loc, bool color)
 {
 	size_t len;
 	const char *line = diagfmt_line(rs, loc->file, loc->line, &len);
@@ -55,15 +91,15 @@ void diagfmt_caret(FILE *out, const struct ruleset *rs, const struct loc *loc,
 		col = (uint32_t)len + 1;
 	if (end > len)
 		end = (uint32_t)len;
-	fputs_unlocked("  ", out);
-	fwrite_unlocked(line, 1, len, out);
-	fputs_unlocked("\n  ", out);
+	diagfmt_write(o, "  ", 2);
+	diagfmt_write(o, line, len);
+	diagfmt_write(o, "\n  ", 3);
 	/* tabs in the source keep their width under the caret */
-	repeat(out, line, col - 1, true);
-	fputs_unlocked(color ? "\033[1;32m^" : "^", out);
+	repeat(o, line, col - 1, true);
+	diagfmt_puts(o, color ? "\033[1;32m^" : "^");
 	if (end > col)
-		repeat(out, line, end - col, false);
-	fputs_unlocked(color ? "\033[0m\n" : "\n", out);
+		repeat(o, line, end - col, false);
+	diagfmt_puts(o, color ? "\033[0m\n" : "\n");
 }
 
 void diagfmt_forget(void)
@@ -77,6 +113,7 @@ void diagfmt_one(FILE *out, const struct ruleset *rs, const struct loc *loc,
 		 const char *level, const char *msg)
 {
 	const struct source_file *f = loc->file < rs->nfiles ? &rs->files[loc->file] : NULL;
+	struct diagfmt_out o;
 
 	if (!f || !loc->file) {
 		fprintf(out, "%s: %s\n", level, msg);
@@ -87,9 +124,11 @@ void diagfmt_one(FILE *out, const struct ruleset *rs, const struct loc *loc,
 		return;
 	}
 	fprintf(out, "%s:%u:%u: %s: %s\n", f->name, loc->line, loc->col, level, msg);
-	flockfile(out);
-	diagfmt_caret(out, rs, loc, false);
-	funlockfile(out);
+	/* stderr is unbuffered: the caret goes out in one write */
+	o.f = out;
+	o.n = 0;
+	diagfmt_caret(&o, rs, loc, false);
+	diagfmt_flush(&o);
 }
 
 unsigned diagfmt_print(FILE *out, const struct ruleset *rs)

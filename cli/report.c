@@ -33,10 +33,12 @@ static const char *const colors[] = {
 void report_text(FILE *out, const struct lint_run *run, bool color)
 {
 	static const char *const plural[] = { "notes", "warnings", "errors" };
+	struct diagfmt_out o;
 	bool any = false;
 
-	/* a finding is a dozen writes: the stream is locked once, not for each */
-	flockfile(out);
+	/* findings go out through one buffer, the summary after it */
+	o.f = out;
+	o.n = 0;
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct lint_file *lf = &run->files[i];
 
@@ -47,23 +49,28 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 			if (!finding_shown(f))
 				continue;
 			if (color)
-				fputs_unlocked("\033[1m", out);
-			fputs_unlocked(f->loc.file ? sf->name : lf->name, out);
-			if (f->loc.line)
-				fprintf(out, ":%u:%u", f->loc.line, f->loc.col);
-			fputs_unlocked(": ", out);
+				diagfmt_puts(&o, "\033[1m");
+			diagfmt_puts(&o, f->loc.file ? sf->name : lf->name);
+			if (f->loc.line) {
+				diagfmt_write(&o, ":", 1);
+				diagfmt_putu(&o, f->loc.line);
+				diagfmt_write(&o, ":", 1);
+				diagfmt_putu(&o, f->loc.col);
+			}
+			diagfmt_write(&o, ": ", 2);
 			if (color)
-				fputs_unlocked(colors[f->severity], out);
-			fputs_unlocked(severity_name((enum severity)f->severity), out);
-			fputs_unlocked(color ? ":\033[0m " : ": ", out);
-			fputs_unlocked(f->message, out);
-			fputs_unlocked(" [", out);
-			fputs_unlocked(check_defs[f->check].id, out);
-			fputs_unlocked("]\n", out);
-			diagfmt_caret(out, lf->rs, &f->loc, color);
+				diagfmt_puts(&o, colors[f->severity]);
+			diagfmt_puts(&o, severity_name((enum severity)f->severity));
+			diagfmt_puts(&o, color ? ":\033[0m " : ": ");
+			diagfmt_puts(&o, f->message);
+			diagfmt_write(&o, " [", 2);
+			diagfmt_puts(&o, check_defs[f->check].id);
+			diagfmt_write(&o, "]\n", 2);
+			diagfmt_caret(&o, lf->rs, &f->loc, color);
 		}
 		diagfmt_forget();
 	}
+	diagfmt_flush(&o);
 	for (int s = SEV_ERROR; s >= SEV_NOTE; s--) {
 		if (!run->counts[s])
 			continue;
@@ -83,5 +90,4 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 		fputc(')', out);
 	}
 	fprintf(out, " in %zu file%s\n", run->nfiles, run->nfiles == 1 ? "" : "s");
-	funlockfile(out);
 }

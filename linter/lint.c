@@ -24,6 +24,20 @@ enum {
 	DIR_OUT = 1u << 1,	/* output, postrouting, egress */
 };
 
+/*
+ * Comments repeat their words ("ingress-nginx/svc-12:dns" on thousands of
+ * rules): what the registry and the list of common words say of a word is
+ * looked up once, and kept in a direct-mapped cache.
+ */
+#define WORD_SLOTS 256
+#define WORD_MAX 32
+
+struct word_slot {
+	char w[WORD_MAX];	/* "": free */
+	uint32_t first, n;	/* registry_find_name()'s answer */
+	bool common;		/* common_word() */
+};
+
 struct ctx {
 	const struct ruleset *rs;
 	const struct registry *reg;
@@ -37,10 +51,95 @@ struct ctx {
 	bool admits;		/* its verdict lets traffic through */
 	bool established;	/* limited to established/related traffic */
 	bool commented;		/* the rule says what it is for */
-	struct lines *ls;	/* the source lines, for comments */
+	struct word_slot *words;	/* WORD_SLOTS */
 };
 
 /* --- findings ----------------------------------------------------------------- */
+
+/* LEN bytes of S at *N in BUF (SIZE bytes), as far as they fit. */
+static void put(char *buf, size_t size, size_t *n, const char *s, size_t len)
+{
+	if (*n < size)
+		memcpy(buf + *n, s, len < size - *n ? len : size - *n);
+	*n += len;
+}
+
+/*
+ * vsnprintf for what messages use, %s and %u: a large ruleset may have a
+ * finding on every rule, and vsnprintf, a stream set up for each call,
+ * cost more than the checks themselves.  Any other conversion is left to
+ * vsnprintf.
+ */
+static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	size_t n = 0;
+	va_list again;
+
+	va_copy(again, ap);
+	for (const char *p = fmt; ; p++) {
+		const char *pct = strchrnul(p, '%'), *s;
+		char num[10];
+		size_t k = sizeof(num);
+		unsigned v;
+		int r;
+
+		put(buf, size, &n, p, (size_t)(pct - p));
+		if (!*pct)
+			break;
+		p = pct + 1;
+		switch (*p) {
+		case 's':
+			s = va_arg(ap, const char *);
+			put(buf, size, &n, s, strlen(s));
+			break;
+		case 'u':
+			v = va_arg(ap, unsigned);
+			do
+				num[--k] = (char)('0' + v % 10);
+			while (v /= 10);
+			put(buf, size, &n, num + k, sizeof(num) - k);
+			break;
+		default:
+			r = vsnprintf(buf, size, fmt, again);
+			va_end(again);
+			return r < 0 ? 0 : (size_t)r;
+		}
+	}
+	va_end(again);
+	if (size)
+		buf[n < size ? n : size - 1] = '\0';
+	return n;
+}
+
+static size_t format(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static size_t format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static char *format_message(struct arena *a, const char *fmt, va_list ap)
+{
+	char small[256], *msg;
+	va_list again;
+	size_t n;
+
+	va_copy(again, ap);
+	n = vformat(small, sizeof(small), fmt, ap);
+	msg = arena_alloc(a, n + 1);
+	if (n < sizeof(small))
+		memcpy(msg, small, n + 1);
+	else
+		vformat(msg, n + 1, fmt, again);
+	va_end(again);
+	return msg;
+}
 
 static void add(struct ctx *c, enum check chk, const struct loc *loc,
 		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
@@ -73,7 +172,7 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
 	va_start(ap, fmt);
-	f->message = arena_vprintf(&out->arena, fmt, ap);
+	f->message = format_message(&out->arena, fmt, ap);
 	va_end(ap);
 	f->check = (uint8_t)chk;
 	f->severity = c->o->severity[chk];
@@ -102,41 +201,73 @@ static unsigned hook_dir(enum hook h)
 	}
 }
 
+/*
+ * The walk over a table's chains: each rule's jump target is looked up by
+ * name once, in the order the rules lie in memory, and kept as an edge (a
+ * kube-proxy table names a chain in nearly every one of its rules).
+ */
 struct chain_dir {
-	const struct chain *c;
-	unsigned dirs;
+	unsigned dirs;		/* DIR_* the chain is reached from; 0: unknown */
+	bool queued;
+	uint32_t edge0, nedges;	/* into struct chain_walk.edges */
 };
 
-static int cmp_chain_dir(const void *a, const void *b)
-{
-	const struct chain *x = ((const struct chain_dir *)a)->c;
-	const struct chain *y = ((const struct chain_dir *)b)->c;
+/* A chain's index in its table, found by its address (open addressing). */
+struct chain_ref {
+	const struct chain *c;	/* NULL: a free slot */
+	uint32_t i;
+};
 
-	return x < y ? -1 : x > y;
+struct chain_walk {
+	const struct table *t;
+	struct chain_dir *d;		/* by index in the table */
+	struct chain_ref *index;	/* mask + 1 slots */
+	size_t mask;
+	uint32_t *edges;
+	size_t nedges, aedges;
+};
+
+static size_t chain_slot(const struct chain_walk *w, const struct chain *c)
+{
+	size_t i = (size_t)(((uintptr_t)c >> 3) * 0x9e3779b97f4a7c15ull) & w->mask;
+
+	while (w->index[i].c && w->index[i].c != c)
+		i = (i + 1) & w->mask;
+	return i;
 }
 
-static struct chain_dir *find_dir(struct chain_dir *d, size_t n, const struct chain *c)
+/* An edge to the chain NAME of the table, if there is one. */
+static void add_edge(struct chain_walk *w, const char *name)
 {
-	struct chain_dir key = { .c = c };
+	const struct chain *c = table_find_chain(w->t, name);
+	const struct chain_ref *to;
 
-	return bsearch(&key, d, n, sizeof(*d), cmp_chain_dir);
+	if (!c)
+		return;
+	to = &w->index[chain_slot(w, c)];
+	if (!to->c)
+		return;
+	if (w->nedges == w->aedges) {
+		w->aedges = w->aedges ? w->aedges * 2 : 64;
+		w->edges = realloc(w->edges, w->aedges * sizeof(*w->edges));
+		if (!w->edges)
+			oom();
+	}
+	w->edges[w->nedges++] = to->i;
 }
 
-/* The chains "jump NAME" or "goto NAME" in OP's text reaches get DIRS. */
-static bool opaque_jumps(const struct table *t, struct chain_dir *d,
-			 const struct opaque *op, unsigned dirs)
+/* The chains "jump NAME" or "goto NAME" in OP's text reaches. */
+static void opaque_jumps(struct chain_walk *w, const struct opaque *op)
 {
 	const char *end = op->text + op->len;
-	bool changed = false;
 
 	for (const char *p = op->text; p + 5 < end; p++) {
 		const char *q, *name;
 		char buf[64];
 		size_t len;
-		const struct chain *to;
-		struct chain_dir *td;
 
-		if ((memcmp(p, "jump", 4) && memcmp(p, "goto", 4)) ||
+		if ((*p != 'j' && *p != 'g') ||
+		    (memcmp(p, "jump", 4) && memcmp(p, "goto", 4)) ||
 		    (p[4] != ' ' && p[4] != '\t') ||
 		    (p > op->text && p[-1] != ' ' && p[-1] != ':' && p[-1] != '\t'))
 			continue;
@@ -151,62 +282,80 @@ static bool opaque_jumps(const struct table *t, struct chain_dir *d,
 			continue;
 		memcpy(buf, name, len);
 		buf[len] = '\0';
-		to = table_find_chain(t, buf);
-		td = to ? find_dir(d, t->nchains, to) : NULL;
-		if (td && (td->dirs | dirs) != td->dirs) {
-			td->dirs |= dirs;
-			changed = true;
-		}
+		add_edge(w, buf);
 	}
-	return changed;
+}
+
+static void resolve_edges(struct chain_walk *w, uint32_t i)
+{
+	const struct chain *c = w->t->chains[i];
+
+	w->d[i].edge0 = (uint32_t)w->nedges;
+	for (uint32_t k = 0; k < c->nrules; k++) {
+		const struct rule *r = c->rules[k];
+
+		if (r->target && (r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO))
+			add_edge(w, r->target);
+		/* "iifname vmap { wan0 : jump input_wan }" is kept opaque:
+		 * its jumps are edges all the same */
+		for (uint32_t o = 0; o < r->nopaque; o++)
+			opaque_jumps(w, &r->opaque[o]);
+	}
+	w->d[i].nedges = (uint32_t)(w->nedges - w->d[i].edge0);
 }
 
 /*
- * The directions each chain of T is reached from: its hook, or the hooks
- * of the chains jumping to it, to a fixed point.  A chain reached only
+ * The directions each chain of T is reached from (by index in T): its
+ * hook, or the hooks of the chains jumping to it.  A chain reached only
  * through a verdict map, or from nowhere, stays 0 (unknown).
  */
 static struct chain_dir *chain_dirs(const struct table *t)
 {
-	struct chain_dir *d = calloc(t->nchains + 1, sizeof(*d));
-	bool changed = true;
+	struct chain_walk w = { .t = t };
+	uint32_t *todo, ntodo = 0;
 
-	if (!d)
+	for (w.mask = 15; w.mask < (size_t)t->nchains * 2; w.mask = w.mask * 2 + 1)
+		;
+	w.d = calloc(t->nchains + 1, sizeof(*w.d));
+	w.index = calloc(w.mask + 1, sizeof(*w.index));
+	todo = malloc((t->nchains + 1) * sizeof(*todo));
+	if (!w.d || !w.index || !todo)
 		oom();
 	for (uint32_t i = 0; i < t->nchains; i++) {
-		d[i].c = t->chains[i];
-		d[i].dirs = hook_dir((enum hook)t->chains[i]->hook);
+		struct chain_ref *ref = &w.index[chain_slot(&w, t->chains[i])];
+
+		ref->c = t->chains[i];
+		ref->i = i;
+		w.d[i].dirs = hook_dir((enum hook)t->chains[i]->hook);
+		if (w.d[i].dirs) {
+			w.d[i].queued = true;
+			todo[ntodo++] = i;
+		}
 	}
-	qsort(d, t->nchains, sizeof(*d), cmp_chain_dir);
-	while (changed) {
-		changed = false;
-		for (uint32_t i = 0; i < t->nchains; i++) {
-			const struct chain *c = d[i].c;
+	for (uint32_t i = 0; i < t->nchains; i++)
+		resolve_edges(&w, i);
+	/* a chain is queued again only when it gains a direction */
+	while (ntodo) {
+		uint32_t i = todo[--ntodo];
+		struct chain_dir *from = &w.d[i];
 
-			if (!d[i].dirs)
+		from->queued = false;
+		for (uint32_t e = from->edge0; e < from->edge0 + from->nedges; e++) {
+			struct chain_dir *to = &w.d[w.edges[e]];
+
+			if ((to->dirs | from->dirs) == to->dirs)
 				continue;
-			for (uint32_t k = 0; k < c->nrules; k++) {
-				const struct rule *r = c->rules[k];
-				const struct chain *to;
-				struct chain_dir *td;
-
-				if (r->target && (r->verdict == VERDICT_JUMP ||
-						  r->verdict == VERDICT_GOTO)) {
-					to = table_find_chain(t, r->target);
-					td = to ? find_dir(d, t->nchains, to) : NULL;
-					if (td && (td->dirs | d[i].dirs) != td->dirs) {
-						td->dirs |= d[i].dirs;
-						changed = true;
-					}
-				}
-				/* "iifname vmap { wan0 : jump input_wan }" is kept
-				 * opaque: its jumps are edges all the same */
-				for (uint32_t o = 0; o < r->nopaque; o++)
-					changed |= opaque_jumps(t, d, &r->opaque[o], d[i].dirs);
+			to->dirs |= from->dirs;
+			if (!to->queued) {
+				to->queued = true;
+				todo[ntodo++] = w.edges[e];
 			}
 		}
 	}
-	return d;
+	free(todo);
+	free(w.index);
+	free(w.edges);
+	return w.d;
 }
 
 static bool rule_admits(const struct rule *r)
@@ -281,9 +430,9 @@ static void proto_list(unsigned protos, char *buf, size_t size)
 		if (!(protos & (1u << p)))
 			continue;
 		k++;
-		o += (size_t)snprintf(buf + o, size > o ? size - o : 0, "%s%s",
-				      k == 1 ? "" : k == n ? " and " : ", ",
-				      reg_proto_name((enum reg_proto)p));
+		o += format(buf + o, size > o ? size - o : 0, "%s%s",
+			    k == 1 ? "" : k == n ? " and " : ", ",
+			    reg_proto_name((enum reg_proto)p));
 	}
 }
 
@@ -442,13 +591,13 @@ static void check_range(struct ctx *c, uint16_t lo, uint16_t hi, int proto,
 	if (classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented) {
 		for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
 			if (sum.ports[order[k]])
-				o += (size_t)snprintf(counts + o, sizeof(counts) - o, "%s%zu %s",
-						      o ? ", " : "", sum.ports[order[k]],
-						      reg_class_name((enum reg_class)order[k]));
+				o += format(counts + o, sizeof(counts) - o, "%s%u %s",
+					    o ? ", " : "", (unsigned)sum.ports[order[k]],
+					    reg_class_name((enum reg_class)order[k]));
 		/* a range is weak evidence of unauthorized use: only counted */
 		if (sum.unauthorized)
-			snprintf(counts + o, sizeof(counts) - o, "; %zu with known unauthorized use",
-				 sum.unauthorized);
+			format(counts + o, sizeof(counts) - o, "; %u with known unauthorized use",
+			       (unsigned)sum.unauthorized);
 		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%u-%u/%s: %s",
 		    lo, hi, reg_proto_name((enum reg_proto)proto), counts);
 	} else if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
@@ -505,7 +654,7 @@ static void check_name(struct ctx *c, const struct port_lit *l, unsigned l4)
 {
 	const struct registry *reg = c->reg;
 	size_t first, n;
-	uint16_t ports[REG_NPROTO], iana = 0;
+	uint16_t ports[REG_NPROTO] = { 0 }, iana = 0;
 	unsigned have = 0;
 	bool differs = false;
 
@@ -647,12 +796,32 @@ static bool port_named_like(const struct registry *reg, const struct port_match 
 	return false;
 }
 
+/* What is known of W, a word of LEN (2 < LEN < WORD_MAX) bytes. */
+static const struct word_slot *find_word(struct ctx *c, const char *w, size_t len)
+{
+	struct word_slot *s;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	s = &c->words[h % WORD_SLOTS];
+	if (strcmp(s->w, w)) {
+		size_t first;
+
+		s->n = (uint32_t)registry_find_name(c->reg, w, &first);
+		s->first = (uint32_t)first;
+		s->common = common_word(w);
+		memcpy(s->w, w, len + 1);
+	}
+	return s;
+}
+
 static void check_comment(struct ctx *c)
 {
 	const struct rule *r = c->r;
 	const struct port_match *m = NULL;
 	const char *s = r->comment;
-	char w[32], first_word[32];
+	char w[WORD_MAX], first_word[WORD_MAX];
 	size_t len = 0, first, n;
 	bool covers = false, named = false;
 	uint32_t rec = 0;
@@ -673,6 +842,7 @@ static void check_comment(struct ctx *c)
 	 * alone may accuse; any word naming the port, or a service of the
 	 * port ("docker" for docker-s), clears the rule */
 	for (bool label = true; *s; label = false) {
+		const struct word_slot *ws;
 		bool this_named = false;
 
 		len = 0;
@@ -687,7 +857,9 @@ static void check_comment(struct ctx *c)
 		w[len] = '\0';
 		if (len < 3 || len + 1 >= sizeof(w))
 			continue;
-		n = registry_find_name(c->reg, w, &first);
+		ws = find_word(c, w, len);
+		first = ws->first;
+		n = ws->n;
 		for (size_t i = first; i < first + n; i++) {
 			const struct reg_record *rr = &c->reg->records[c->reg->by_name[i]];
 
@@ -702,7 +874,7 @@ static void check_comment(struct ctx *c)
 					  r->nat->ports.r[k].lo <= rr->hi;
 		}
 		covers |= this_named && port_named_like(c->reg, m, w);
-		if (this_named && label && !common_word(w)) {
+		if (this_named && label && !ws->common) {
 			named = true;
 			rec = c->reg->by_name[first];
 			for (size_t i = first; i < first + n; i++)
@@ -729,6 +901,19 @@ static const struct set *match_set(const struct ctx *c, const struct port_match 
 	return m->set && m->source != SRC_IPSET ? table_find_set(c->t, m->set) : NULL;
 }
 
+/*
+ * A set's literals are those of the first port component of its key: a
+ * match on another one ("tcp sport . tcp dport @s", the dport) has only
+ * its ports, which set resolution took from its own component.
+ */
+static bool set_lits_apply(const struct set *s, const struct port_match *m)
+{
+	for (uint32_t k = 0; k < s->nmore_ports; k++)
+		if (s->more_port_fields[k] == (int)m->set_comp)
+			return false;
+	return true;
+}
+
 static void check_match(struct ctx *c, const struct port_match *m)
 {
 	const struct port_lit *lits = m->lits;
@@ -736,15 +921,16 @@ static void check_match(struct ctx *c, const struct port_match *m)
 	const struct set *s = match_set(c, m);
 	bool dport = m->field != FIELD_SPORT;
 
-	if (s && !nlits) {
+	if (s && !nlits && set_lits_apply(s, m)) {
 		lits = s->lits;
 		nlits = s->nlits;
 	}
 	for (uint32_t i = 0; i < nlits; i++)
 		check_name(c, &lits[i], m->protos);
-	/* a named set is checked once, below; in a concatenation the same
-	 * port comes back with other addresses */
-	if (lits == m->lits && m->kind != MATCH_CONCAT)
+	/* a named set is checked once, below (a match split by the
+	 * protocols of its elements holds copies of them); in a
+	 * concatenation the same port comes back with other addresses */
+	if (lits == m->lits && m->kind != MATCH_CONCAT && !m->set)
 		check_lits(c, lits, nlits);
 	for (uint32_t i = 0; i < nlits; i++)
 		if (lits[i].lo > lits[i].hi)	/* kept by a loader that takes it (iptables' udp) */
@@ -894,6 +1080,71 @@ static int cmp_finding(const void *a, const void *b)
 	return strcmp(x->message, y->message);
 }
 
+/*
+ * Merges the sorted runs [LO, MID) and [MID, HI) of F in place.  Only
+ * what must move is moved: the later run's findings that go before the
+ * end of the earlier one are held aside in *TMP, and merged in from the
+ * back.  Equal findings keep their order.
+ */
+static void merge_runs(struct finding *f, size_t lo, size_t mid, size_t hi,
+		       struct finding **tmp, size_t *atmp)
+{
+	size_t i = mid, k;
+
+	while (hi > mid && cmp_finding(&f[hi - 1], &f[mid - 1]) >= 0)
+		hi--;
+	if (hi == mid)
+		return;
+	if (hi - mid > *atmp) {
+		*atmp = hi - mid;
+		free(*tmp);
+		*tmp = malloc(*atmp * sizeof(**tmp));
+		if (!*tmp)
+			oom();
+	}
+	memcpy(*tmp, f + mid, (hi - mid) * sizeof(*f));
+	for (k = hi - mid; k > 0; ) {
+		if (i > lo && cmp_finding(&f[i - 1], &(*tmp)[k - 1]) > 0)
+			f[--hi] = f[--i];
+		else
+			f[--hi] = (*tmp)[--k];
+	}
+}
+
+/*
+ * Sorts F.  Findings come in file order but for a few runs (a table
+ * after another table's included files): the runs are merged, pairwise,
+ * instead of sorting everything again.
+ */
+static void sort_findings(struct finding *f, size_t n)
+{
+	struct finding *tmp = NULL;
+	size_t atmp = 0, *runs, nruns = 0;
+
+	runs = malloc((n + 1) * sizeof(*runs));
+	if (!runs)
+		oom();
+	/* runs[k] is where run k starts; runs[nruns] is the end */
+	for (size_t i = 0; i < n; i++)
+		if (!i || cmp_finding(&f[i - 1], &f[i]) > 0)
+			runs[nruns++] = i;
+	runs[nruns] = n;
+	while (nruns > 1) {
+		size_t k, m = 0;
+
+		for (k = 0; k + 1 < nruns; k += 2) {
+			merge_runs(f, runs[k], runs[k + 1], runs[k + 2], &tmp, &atmp);
+			runs[m++] = runs[k];
+		}
+		if (k < nruns)
+			runs[m++] = runs[k];
+		runs[m] = n;
+		nruns = m;
+	}
+	free(runs);
+	free(tmp);
+}
+
 void lint_options_init(struct lint_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -908,8 +1159,9 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	size_t from = out->n;
 	struct lines *ls = lines_new(rs);
 
-	c.ls = ls;
-
+	c.words = calloc(WORD_SLOTS, sizeof(*c.words));
+	if (!c.words)
+		oom();
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		const struct table *t = rs->tables[ti];
 		struct chain_dir *dirs = chain_dirs(t);
@@ -917,9 +1169,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 		c.t = t;
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			const struct chain *ch = t->chains[ci];
-			struct chain_dir *d = find_dir(dirs, t->nchains, ch);
 
-			c.dirs = d ? d->dirs : 0;
+			c.dirs = dirs[ci].dirs;
 			for (uint32_t ri = 0; ri < ch->nrules; ri++) {
 				c.r = ch->rules[ri];
 				c.ri = ri;
@@ -936,13 +1187,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 				check_lits(&c, t->sets[si]->lits, t->sets[si]->nlits);
 		free(dirs);
 	}
-	/* rules mostly come in file order already: sort only if not */
-	for (size_t i = from + 1; i < out->n; i++) {
-		if (cmp_finding(&out->f[i - 1], &out->f[i]) > 0) {
-			qsort(out->f + from, out->n - from, sizeof(*out->f), cmp_finding);
-			break;
-		}
-	}
+	sort_findings(out->f + from, out->n - from);
 	/* most rulesets say "portolan:" nowhere: then nothing is suppressed */
 	for (uint32_t i = 1; i < rs->nfiles; i++) {
 		if (!rs->files[i].text ||
@@ -952,6 +1197,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 			out->f[k].suppressed = suppressed(ls, &out->f[k]);
 		break;
 	}
+	free(c.words);
 	lines_free(ls);
 }
 

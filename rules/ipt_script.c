@@ -1661,6 +1661,7 @@ static size_t assignment(const struct script *s, const struct tok *tk,
 	const char *t = s->t + tk->off;
 	size_t len = tk->end - tk->off, i = 0;
 
+	*append = false;
 	if (tk->kind != T_WORD || !len || !is_name_start(t[0]))
 		return 0;
 	while (i < len && is_name_char(t[i]))
