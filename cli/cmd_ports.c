@@ -22,6 +22,8 @@
  */
 #define CACHE_SLOTS 8192
 #define TEXT_MAX 2048	/* longest text a range_text() writes */
+/* [lo, hi] pairs as JSON: every match and service has one. */
+#define PAIR_BITS 13
 
 struct cache_slot {
 	uint32_t key;		/* lo << 16 | hi */
@@ -31,6 +33,26 @@ struct cache_slot {
 		char *text;	/* text: range_text() output (malloc'd) */
 		json_t *json;	/* json: service_json() of one protocol */
 	} u;
+};
+
+struct pair_slot {
+	uint32_t key;		/* lo << 16 | hi */
+	json_t *json;		/* NULL: empty */
+};
+
+/* JSON strings made once per run and shared (see jname()): where the
+ * names of each enum's values start in ports.names, and how many. */
+enum {
+	JN_VERDICT = 0,				/* enum verdict */
+	JN_FAMILY = JN_VERDICT + 16,		/* enum family */
+	JN_FIELD = JN_FAMILY + 8,		/* enum port_field */
+	JN_KIND = JN_FIELD + 3,			/* enum match_kind */
+	JN_SOURCE = JN_KIND + MATCH_CONCAT + 1,	/* enum match_source */
+	JN_RESOLVED = JN_SOURCE + 4,		/* "services", "registry" */
+	JN_L4 = JN_RESOLVED + 2,		/* enum l4, by bit number */
+	JN_PROTO = JN_L4 + 8,			/* enum reg_proto */
+	JN_CLASS = JN_PROTO + REG_NPROTO,	/* enum reg_class, "mixed" */
+	JN_COUNT = JN_CLASS + REG_NCLASS + 1,
 };
 
 static const char usage[] =
@@ -63,6 +85,9 @@ struct ports {
 	json_t *diags;
 	int status;
 	struct cache_slot *cache;	/* CACHE_SLOTS */
+	struct pair_slot *pairs;	/* 1 << PAIR_BITS, JSON only */
+	json_t *names[JN_COUNT];
+	json_t *protos[256];		/* protocol lists, by enum l4 bits */
 };
 
 static struct cache_slot *cache_slot(const struct ports *pt, uint16_t lo,
@@ -90,6 +115,13 @@ static void cache_free(struct ports *pt)
 			free(pt->cache[i].u.text);
 	}
 	free(pt->cache);
+	for (size_t i = 0; pt->pairs && i < 1u << PAIR_BITS; i++)
+		json_decref(pt->pairs[i].json);
+	free(pt->pairs);
+	for (size_t i = 0; i < JN_COUNT; i++)
+		json_decref(pt->names[i]);
+	for (size_t i = 0; i < 256; i++)
+		json_decref(pt->protos[i]);
 }
 
 static unsigned l4_to_reg(unsigned bit)
@@ -155,55 +187,138 @@ static void outu(unsigned v)
 
 /*
  * JSON is written as it is made, one rule per line, so that a large
- * ruleset never has its whole report in memory.
+ * ruleset never has its whole report in memory.  Jansson writes each
+ * item straight into the output buffer.
  */
+static __attribute__((noinline)) int out_json_more(const char *buf, size_t size)
+{
+	outn(buf, size);
+	return 0;
+}
+
+static int out_json(const char *buf, size_t size, void *data)
+{
+	(void)data;
+	/* Called for every quote, comma and colon: those need neither a
+	 * memcpy() nor a stack frame. */
+	if (size == 1 && olen < sizeof(obuf)) {
+		obuf[olen++] = *buf;
+		return 0;
+	}
+	return out_json_more(buf, size);
+}
+
 static void emit_json(struct ports *pt, json_t *j, const char *indent)
 {
-	char *text = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	size_t from = olen, flushes = oflushes;
 
-	json_decref(j);
-	if (!text) {
-		pt->status = EXIT_USAGE;
-		return;
-	}
-	if (pt->nemitted++)
+	if (pt->nemitted)
 		outs(",\n");
 	outs(indent);
-	outs(text);
-	free(text);
+	/* JSON_PRESERVE_ORDER costs nothing on jansson 2.14, which keeps
+	 * insertion order anyway; older ones need it for our key order. */
+	if (j && !json_dump_callback(j, out_json, NULL,
+				     JSON_COMPACT | JSON_PRESERVE_ORDER)) {
+		pt->nemitted++;
+	} else {
+		/* An item that cannot be written is left out, as far as
+		 * the part already written is still in the buffer. */
+		if (oflushes == flushes)
+			olen = from;
+		pt->status = EXIT_USAGE;
+	}
+	json_decref(j);
 }
 
-static json_t *protos_json(unsigned protos)
+/*
+ * Building the report with json_pack() and freeing it again took more
+ * time than writing it: a rule names the same few strings, protocol
+ * lists and port pairs as every other rule.  Those are made once and
+ * shared (values are reference counted, and none is changed after it is
+ * made), and objects are built member by member without a format string
+ * to parse.
+ */
+static void jset(json_t *o, const char *key, json_t *v)
 {
-	json_t *a = json_array();
-	static const unsigned order[] = { L4_ANY, L4_DCCP, L4_SCTP, L4_TCP, L4_UDP, L4_UDPLITE };
-
-	/* sorted by name: any, dccp, sctp, tcp, udp, udplite */
-	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
-		if (protos & order[i])
-			json_array_append_new(a, json_string(l4_name(order[i])));
-	return a;
+	/* Keys are literals (ASCII); fails only when out of memory. */
+	if (json_object_set_new_nocheck(o, key, v))
+		abort();
 }
 
-static json_t *ranges_json(const struct portset *ps)
+static void jappend(json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, v))
+		abort();
+}
+
+/* Name S of value V of an enum whose N names start at BASE in
+ * pt->names: made the first time, then shared. */
+static json_t *jname(struct ports *pt, unsigned base, unsigned n, unsigned v,
+		     const char *s)
+{
+	json_t **slot;
+
+	if (v >= n)
+		return json_string(s);
+	slot = &pt->names[base + v];
+	if (!*slot)
+		*slot = json_string(s);	/* our own names: ASCII */
+	return json_incref(*slot);
+}
+
+/* [lo, hi], from a direct-mapped cache like the services'. */
+static json_t *range_pair(struct ports *pt, uint16_t lo, uint16_t hi)
+{
+	uint32_t key = (uint32_t)lo << 16 | hi;
+	struct pair_slot *s = &pt->pairs[(key * 2654435761u) >> (32 - PAIR_BITS)];
+
+	if (!s->json || s->key != key) {
+		json_t *a = json_array();
+
+		jappend(a, json_integer(lo));
+		jappend(a, json_integer(hi));
+		json_decref(s->json);
+		s->json = a;
+		s->key = key;
+	}
+	return json_incref(s->json);
+}
+
+static json_t *protos_json(struct ports *pt, uint8_t protos)
+{
+	static const unsigned order[] = { L4_ANY, L4_DCCP, L4_SCTP, L4_TCP, L4_UDP, L4_UDPLITE };
+	json_t **slot = &pt->protos[protos];
+
+	if (!*slot) {
+		*slot = json_array();
+		/* sorted by name: any, dccp, sctp, tcp, udp, udplite */
+		for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++)
+			if (protos & order[i])
+				jappend(*slot, jname(pt, JN_L4, 8, (unsigned)__builtin_ctz(order[i]),
+						     l4_name(order[i])));
+	}
+	return json_incref(*slot);
+}
+
+static json_t *ranges_json(struct ports *pt, const struct portset *ps)
 {
 	json_t *a = json_array();
 
 	for (uint32_t i = 0; i < ps->n; i++)
-		json_array_append_new(a, json_pack("[i, i]", ps->r[i].lo, ps->r[i].hi));
+		jappend(a, range_pair(pt, ps->r[i].lo, ps->r[i].hi));
 	return a;
 }
 
 /* The registry's answer for one range on one protocol. */
-static json_t *service_json(const struct ports *pt, const struct portrange *pr,
+static json_t *service_json(struct ports *pt, const struct portrange *pr,
 			    enum reg_proto proto)
 {
 	struct reg_range sum;
-	json_t *names = json_array(), *j;
+	json_t *names = json_array(), *j = json_object();
 	size_t nnames = 0, more = 0;
 	uint32_t *recs = pt->recs;
 	size_t n;
-	int single_cls = -1;
+	int cls = REG_NCLASS;	/* "mixed" */
 
 	registry_range(pt->reg, pr->lo, pr->hi, proto, &sum);
 	n = registry_range_records(pt->reg, pr->lo, pr->hi, proto, recs);
@@ -212,35 +327,38 @@ static json_t *service_json(const struct ports *pt, const struct portrange *pr,
 
 		if (r->kind != REG_CLASS_ASSIGNED || !r->name)
 			continue;
+		/* Not json_string_nocheck: a --registry CSV may be Latin-1. */
 		if (nnames++ < NAMES_MAX)
-			json_array_append_new(names, regfmt_jstr(registry_str(pt->reg, r->name)));
+			jappend(names, regfmt_jstr(registry_str(pt->reg, r->name)));
 		else
 			more++;
 	}
 	for (int c = 0; c < REG_NCLASS; c++)
 		if (sum.ports[c] == (size_t)(pr->hi - pr->lo + 1))
-			single_cls = c;
-	j = json_pack("{s:[i, i], s:s, s:o, s:o}",
-		      "ports", pr->lo, pr->hi, "protocol", reg_proto_name(proto),
-		      "class", single_cls >= 0 ? json_string(reg_class_name(single_cls)) :
-						 json_string("mixed"),
-		      "names", names);
+			cls = c;
+	jset(j, "ports", range_pair(pt, pr->lo, pr->hi));
+	jset(j, "protocol", jname(pt, JN_PROTO, REG_NPROTO, proto, reg_proto_name(proto)));
+	jset(j, "class", jname(pt, JN_CLASS, REG_NCLASS + 1, (unsigned)cls,
+			       cls < REG_NCLASS ? reg_class_name(cls) : "mixed"));
+	jset(j, "names", names);
 	if (more)
-		json_object_set_new(j, "more_names", json_integer((json_int_t)more));
-	if (pr->lo != pr->hi)
-		json_object_set_new(j, "counts", json_pack("{s:i, s:i, s:i, s:i}",
-			"assigned", (int)sum.ports[REG_CLASS_ASSIGNED],
-			"reserved", (int)sum.ports[REG_CLASS_RESERVED],
-			"unassigned", (int)sum.ports[REG_CLASS_UNASSIGNED],
-			"dynamic", (int)sum.ports[REG_CLASS_DYNAMIC]));
+		jset(j, "more_names", json_integer((json_int_t)more));
+	if (pr->lo != pr->hi) {
+		json_t *counts = json_object();
+
+		jset(counts, "assigned", json_integer((int)sum.ports[REG_CLASS_ASSIGNED]));
+		jset(counts, "reserved", json_integer((int)sum.ports[REG_CLASS_RESERVED]));
+		jset(counts, "unassigned", json_integer((int)sum.ports[REG_CLASS_UNASSIGNED]));
+		jset(counts, "dynamic", json_integer((int)sum.ports[REG_CLASS_DYNAMIC]));
+		jset(j, "counts", counts);
+	}
 	if (sum.unauthorized)
-		json_object_set_new(j, "unauthorized_use_ports",
-				    json_integer((json_int_t)sum.unauthorized));
+		jset(j, "unauthorized_use_ports", json_integer((json_int_t)sum.unauthorized));
 	return j;
 }
 
-static json_t *cached_service_json(const struct ports *pt,
-				   const struct portrange *pr, enum reg_proto proto)
+static json_t *cached_service_json(struct ports *pt, const struct portrange *pr,
+				   enum reg_proto proto)
 {
 	struct cache_slot *s = cache_slot(pt, pr->lo, pr->hi, proto);
 
@@ -254,7 +372,7 @@ static json_t *cached_service_json(const struct ports *pt,
 	return json_incref(s->u.json);
 }
 
-static json_t *services_json(const struct ports *pt, const struct portset *ps,
+static json_t *services_json(struct ports *pt, const struct portset *ps,
 			     unsigned protos)
 {
 	json_t *a = json_array();
@@ -266,7 +384,7 @@ static json_t *services_json(const struct ports *pt, const struct portset *ps,
 	for (uint32_t i = 0; i < ps->n; i++)
 		for (int p = 0; p < REG_NPROTO; p++)
 			if (regp & (1u << p))
-				json_array_append_new(a, cached_service_json(pt, &ps->r[i], p));
+				jappend(a, cached_service_json(pt, &ps->r[i], p));
 	return a;
 }
 
@@ -282,74 +400,112 @@ static const char *kind_name(unsigned k)
 	return k <= MATCH_CONCAT ? names[k] : "?";
 }
 
+static const char *source_name(unsigned s)
+{
+	return s == SRC_CT ? "ct" : s == SRC_MULTIPORT ? "multiport" : "ipset";
+}
+
 /* Service names as written, and what resolved them: "registry" or, for a
  * name only the system's services file knows, "services". */
-static void names_json(json_t *jm, const struct port_match *m)
+static void names_json(struct ports *pt, json_t *jm, const struct port_match *m)
 {
 	json_t *a = NULL;
 
 	for (uint32_t i = 0; i < m->nlits; i++) {
 		const struct port_lit *l = &m->lits[i];
+		bool reg = l->kind == LIT_SERVICE;
+		json_t *jl;
 
 		if (l->kind == LIT_NUMBER || !l->name)
 			continue;
 		if (!a)
 			a = json_array();
-		json_array_append_new(a, json_pack("{s:o, s:i, s:s}",
-			"name", regfmt_jstr(l->name), "port", l->lo,
-			"resolved_by", l->kind == LIT_SERVICE ? "registry" : "services"));
+		jl = json_object();
+		jset(jl, "name", regfmt_jstr(l->name));
+		jset(jl, "port", json_integer(l->lo));
+		jset(jl, "resolved_by", jname(pt, JN_RESOLVED, 2, reg,
+					      reg ? "registry" : "services"));
+		jappend(a, jl);
 	}
 	if (a)
-		json_object_set_new(jm, "service_names", a);
+		jset(jm, "service_names", a);
+}
+
+static json_t *match_json(struct ports *pt, const struct port_match *m)
+{
+	json_t *jm = json_object();
+
+	jset(jm, "field", jname(pt, JN_FIELD, 3, m->field, field_name(m->field)));
+	jset(jm, "protocols", protos_json(pt, m->protos));
+	jset(jm, "negated", json_boolean(m->negated));
+	jset(jm, "ports", ranges_json(pt, &m->ports));
+	jset(jm, "services", services_json(pt, &m->ports, m->protos));
+	jset(jm, "kind", jname(pt, JN_KIND, MATCH_CONCAT + 1, m->kind, kind_name(m->kind)));
+	names_json(pt, jm, m);
+	if (m->set)
+		jset(jm, "set", regfmt_jstr(m->set));
+	if (m->source != SRC_PAYLOAD)
+		jset(jm, "source", jname(pt, JN_SOURCE, 4, m->source, source_name(m->source)));
+	return jm;
+}
+
+/*
+ * A ruleset's file, table and chain names as JSON, each made once for
+ * the run of rules that share it.  Keys are pointers into the ruleset,
+ * so this lives no longer than one emit().
+ */
+struct rule_names {
+	const void *file_key, *table_key, *chain_key;
+	json_t *file, *table, *chain;
+};
+
+static json_t *rule_name(json_t **slot, const void **key, const void *k,
+			 const char *s)
+{
+	if (!*slot || *key != k) {
+		json_decref(*slot);
+		*slot = regfmt_jstr(s);
+		*key = k;
+	}
+	return json_incref(*slot);
 }
 
 static void rule_json(struct ports *pt, const struct ruleset *rs,
-		      const struct table *t, const struct chain *c,
-		      const struct rule *r, uint32_t index)
+		      struct rule_names *nm, const struct table *t,
+		      const struct chain *c, const struct rule *r, uint32_t index)
 {
-	json_t *matches = json_array(), *j;
 	const struct source_file *f = &rs->files[r->loc.file];
+	json_t *j = json_object(), *matches = json_array();
 
-	for (uint32_t i = 0; i < r->nmatches; i++) {
-		const struct port_match *m = &r->matches[i];
-		json_t *jm = json_pack("{s:s, s:o, s:b, s:o, s:o}",
-			"field", field_name(m->field),
-			"protocols", protos_json(m->protos),
-			"negated", m->negated,
-			"ports", ranges_json(&m->ports),
-			"services", services_json(pt, &m->ports, m->protos));
-
-		json_object_set_new(jm, "kind", json_string(kind_name(m->kind)));
-		names_json(jm, m);
-		if (m->set)
-			json_object_set_new(jm, "set", regfmt_jstr(m->set));
-		if (m->source != SRC_PAYLOAD)
-			json_object_set_new(jm, "source", json_string(
-				m->source == SRC_CT ? "ct" :
-				m->source == SRC_MULTIPORT ? "multiport" : "ipset"));
-		json_array_append_new(matches, jm);
-	}
-	j = json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:s, s:o}",
-		      "file", regfmt_jstr(f->name),
-		      "line", r->loc.line ? json_integer(r->loc.line) : json_null(),
-		      "column", r->loc.line ? json_integer(r->loc.col) : json_null(),
-		      "family", family_name(t->family),
-		      "table", regfmt_jstr(t->name),
-		      "chain", regfmt_jstr(c->name),
-		      "index", (int)index,
-		      "verdict", verdict_name(r->verdict),
-		      "matches", matches);
+	jset(j, "file", rule_name(&nm->file, &nm->file_key, f, f->name));
+	jset(j, "line", r->loc.line ? json_integer(r->loc.line) : json_null());
+	jset(j, "column", r->loc.line ? json_integer(r->loc.col) : json_null());
+	jset(j, "family", jname(pt, JN_FAMILY, 8, t->family, family_name(t->family)));
+	jset(j, "table", rule_name(&nm->table, &nm->table_key, t, t->name));
+	jset(j, "chain", rule_name(&nm->chain, &nm->chain_key, c, c->name));
+	jset(j, "index", json_integer((int)index));
+	jset(j, "verdict", jname(pt, JN_VERDICT, 16, r->verdict, verdict_name(r->verdict)));
+	for (uint32_t i = 0; i < r->nmatches; i++)
+		jappend(matches, match_json(pt, &r->matches[i]));
+	jset(j, "matches", matches);
 	if (r->target)
-		json_object_set_new(j, "target", regfmt_jstr(r->target));
+		jset(j, "target", regfmt_jstr(r->target));
 	if (r->nat)
-		json_object_set_new(j, "nat_ports", ranges_json(&r->nat->ports));
+		jset(j, "nat_ports", ranges_json(pt, &r->nat->ports));
 	if (r->snat)
-		json_object_set_new(j, "snat_ports", ranges_json(&r->snat->ports));
+		jset(j, "snat_ports", ranges_json(pt, &r->snat->ports));
 	if (r->comment)
-		json_object_set_new(j, "comment", regfmt_jstr(r->comment));
+		jset(j, "comment", regfmt_jstr(r->comment));
 	if (r->handle)
-		json_object_set_new(j, "handle", json_integer((json_int_t)r->handle));
+		jset(j, "handle", json_integer((json_int_t)r->handle));
 	emit_json(pt, j, "    ");
+}
+
+static void rule_names_release(struct rule_names *nm)
+{
+	json_decref(nm->file);
+	json_decref(nm->table);
+	json_decref(nm->chain);
 }
 
 /* "22 (ssh)", "80-88 (9 ports: 8 assigned, 1 unassigned; http, ...)" */
@@ -595,6 +751,8 @@ static void rule_text(const struct ports *pt, const struct ruleset *rs,
 
 static void emit(struct ports *pt, const struct ruleset *rs)
 {
+	struct rule_names nm = { 0 };
+
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		const struct table *t = rs->tables[ti];
 
@@ -607,12 +765,13 @@ static void emit(struct ports *pt, const struct ruleset *rs)
 				if (!r->nmatches && !r->nat && !r->snat)
 					continue;
 				if (pt->json)
-					rule_json(pt, rs, t, c, r, ri);
+					rule_json(pt, rs, &nm, t, c, r, ri);
 				else
 					rule_text(pt, rs, t, c, r, ri);
 			}
 		}
 	}
+	rule_names_release(&nm);
 }
 
 static void diags_json(struct ports *pt, const struct ruleset *rs)
@@ -752,7 +911,9 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	if (ipset_file && !read_ipsets(&pt, ipset_file))
 		return EXIT_USAGE;
 	pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));
-	if (!pt.cache)
+	if (pt.json)
+		pt.pairs = calloc(1u << PAIR_BITS, sizeof(*pt.pairs));
+	if (!pt.cache || (pt.json && !pt.pairs))
 		abort();
 	if (pt.json) {
 		outs("{\n  \"registry\": {\"updated\": ");
