@@ -918,9 +918,12 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	if (pt.json) {
 		outs("{\n  \"registry\": {\"updated\": ");
 		if (pt.reg->updated) {
-			outc('"');
-			outs(registry_str(pt.reg, pt.reg->updated));
-			outc('"');
+			/* a --registry file says what it likes here */
+			json_t *d = regfmt_jstr(registry_str(pt.reg, pt.reg->updated));
+
+			if (json_dump_callback(d, out_json, NULL, JSON_ENCODE_ANY))
+				abort();	/* out of memory */
+			json_decref(d);
 		} else {
 			outs("null");
 		}
