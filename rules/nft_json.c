@@ -349,6 +349,10 @@ static bool port_key(const json_t *e, unsigned cons, uint8_t *ret_field,
 			*ret_field = FIELD_SPORT;
 		else
 			return false;
+		/* the reply tuple runs the other way (see the text reader) */
+		s = jstr(ct, "dir");
+		if (s && strcmp(s, "reply") == 0)
+			*ret_field = *ret_field == FIELD_DPORT ? FIELD_SPORT : FIELD_DPORT;
 		*ret_source = SRC_CT;
 		*ret_protos = (uint8_t)cons;
 		*ret_th = true;
@@ -732,6 +736,36 @@ static unsigned l4_constraint(const json_t *m)
 	return bits ? bits : L4_ANY;
 }
 
+/* The L4 protocols a match on ct [original|reply] protocol allows; 0 if
+ * M is no such match. */
+static unsigned ct_l4_constraint(const json_t *m)
+{
+	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
+	json_t *ct = json_object_get(left, "ct"), *set = json_object_get(right, "set"), *e;
+	const char *op = jstr(m, "op"), *key = jstr(ct, "key");
+	unsigned bits = 0;
+	size_t i;
+
+	if ((op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0) ||
+	    !key || strcmp(key, "protocol") != 0 || json_object_size(left) != 1)
+		return 0;
+	if (json_is_array(set))
+		right = set;
+	if (json_is_array(right)) {
+		json_array_foreach(right, i, e) {
+			if (json_is_string(e))
+				bits |= l4_from_word(json_string_value(e));
+			else if (json_is_integer(e))
+				bits |= l4_number_word(e);
+		}
+	} else if (json_is_string(right)) {
+		bits = l4_from_word(json_string_value(right));
+	} else if (json_is_integer(right)) {
+		bits = l4_number_word(right);
+	}
+	return bits;
+}
+
 enum rel_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_OTHER };
 
 static enum rel_op parse_op(const char *op)
@@ -1082,7 +1116,7 @@ static void read_rule(struct jctx *j, json_t *o)
 	json_t *handle = json_object_get(o, "handle"), *comment = json_object_get(o, "comment");
 	struct chain *c;
 	struct rule *r;
-	unsigned cons;
+	unsigned cons, ct_cons;
 	size_t i;
 
 	if (!t)
@@ -1143,6 +1177,19 @@ static void read_rule(struct jctx *j, json_t *o)
 			walk_maps(j, r, v, cons, 0);
 		}
 	}
+	ct_cons = 0;
+	json_array_foreach(expr, i, stmt) {
+		unsigned b;
+
+		name = obj_key(stmt, &v);
+		if (!name || strcmp(name, "match") != 0)
+			continue;
+		b = ct_l4_constraint(v);
+		if (b)
+			ct_cons = ct_cons && (ct_cons & b) ? ct_cons & b : b;
+	}
+	rule_ct_protos(r, ct_cons);
+	rule_either_ports(r);
 	/* a match per protocol, as the text reader does; named sets' once
 	 * they are resolved */
 	for (uint32_t k = r->nmatches; k-- > 0;)

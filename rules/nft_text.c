@@ -493,6 +493,7 @@ struct rulectx {
 	const struct token *t;
 	size_t n, i;
 	unsigned l4;		/* from meta l4proto, ip protocol, ip6 nexthdr */
+	unsigned ct_l4;		/* from ct [original|reply] protocol */
 	size_t opaque_from;	/* first token of a pending opaque run */
 	bool in_opaque;
 	bool nat_no_l4;		/* the NAT statement being read has no
@@ -545,11 +546,16 @@ static bool selector_at(const struct token *t, size_t n, size_t i,
 	}
 	if (i + 1 < n && tok_is(&t[i], "ct")) {
 		size_t k = i + 1;
+		bool reply = tok_is(&t[k], "reply");
 
-		if (tok_is(&t[k], "original") || tok_is(&t[k], "reply"))
+		if (tok_is(&t[k], "original") || reply)
 			k++;
 		if (k < n && (tok_is(&t[k], "proto-dst") || tok_is(&t[k], "proto-src"))) {
-			s->field = tok_is(&t[k], "proto-dst") ? FIELD_DPORT : FIELD_SPORT;
+			/* The reply tuple runs the other way: its source port is
+			 * the service's (the original destination), its
+			 * destination the client's. */
+			s->field = tok_is(&t[k], "proto-dst") != reply ? FIELD_DPORT :
+									 FIELD_SPORT;
 			s->source = SRC_CT;
 			s->len = k - i + 1;
 			s->is_port = true;
@@ -1334,10 +1340,15 @@ static bool try_l4(struct rulectx *c)
 	size_t k = c->i;
 	unsigned bits = 0;
 	char op = P_EQ;
-	bool negated;
+	bool negated, ct = false;
 
 	if (k + 2 < c->n && tok_is(&c->t[k], "meta") && tok_is(&c->t[k + 1], "l4proto"))
 		k += 2;
+	else if (k + 2 < c->n && tok_is(&c->t[k], "ct") && tok_is(&c->t[k + 1], "protocol"))
+		k += 2, ct = true;
+	else if (k + 3 < c->n && tok_is(&c->t[k], "ct") && tok_is(&c->t[k + 2], "protocol") &&
+		 (tok_is(&c->t[k + 1], "original") || tok_is(&c->t[k + 1], "reply")))
+		k += 3, ct = true;
 	else if (k + 2 < c->n && tok_is(&c->t[k], "ip") && tok_is(&c->t[k + 1], "protocol"))
 		k += 2;
 	else if (k + 2 < c->n && tok_is(&c->t[k], "ip6") && tok_is(&c->t[k + 1], "nexthdr"))
@@ -1381,7 +1392,9 @@ static bool try_l4(struct rulectx *c)
 	}
 	c->i = k;
 	flush_opaque(c, c->i);
-	if (!negated && bits)
+	if (!negated && bits && ct)
+		c->ct_l4 = c->ct_l4 ? (c->ct_l4 & bits ? c->ct_l4 & bits : bits) : bits;
+	else if (!negated && bits)
 		c->l4 = c->l4 ? (c->l4 & bits ? c->l4 & bits : bits) : bits;
 	return true;
 }
@@ -2112,6 +2125,8 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
 	free(c.late);
+	rule_ct_protos(r, c.ct_l4);
+	rule_either_ports(r);
 	/* "meta l4proto . th dport { tcp . 443, udp . 53 }": a match per
 	 * protocol (from the last: a split moves the matches after it);
 	 * a named set's are split once it is resolved */
@@ -2530,10 +2545,22 @@ static void skip_block(struct parser *p)
 }
 
 static void do_include(struct parser *p, const struct token *kw);
+static void cmd_define(struct parser *p, const struct token *kw);
+
+/*
+ * define, redefine and undefine may stand in any block, as fw4 writes them
+ * in its table; nft scopes them to that block, so a block restores the
+ * variables it found when it ends.
+ */
+static bool is_define_word(const struct token *t)
+{
+	return tok_is(t, "define") || tok_is(t, "redefine") || tok_is(t, "undefine");
+}
 
 /* The body of "set NAME { ... }" or "map NAME { ... }"; '{' was read. */
 static void set_block(struct parser *p, struct set *s)
 {
+	struct define *outer = p->defs;
 	struct token t;
 
 	while (!p->stop) {
@@ -2541,10 +2568,10 @@ static void set_block(struct parser *p, struct set *s)
 		if (t.type == T_EOF) {
 			perr(p, &t.loc, "unexpected end of file in set '%s': '}' is missing",
 			     s->name);
-			return;
+			break;
 		}
 		if (tok_punct(&t, '}'))
-			return;
+			break;
 		if (t.type == T_NL || tok_punct(&t, ';'))
 			continue;
 		if (tok_is(&t, "type")) {
@@ -2570,6 +2597,8 @@ static void set_block(struct parser *p, struct set *s)
 			read_elements(p, s, false);
 		} else if (tok_is(&t, "include")) {
 			do_include(p, &t);
+		} else if (is_define_word(&t)) {
+			cmd_define(p, &t);
 		} else if (tok_is(&t, "timeout") || tok_is(&t, "gc-interval") ||
 			   tok_is(&t, "size") || tok_is(&t, "policy") ||
 			   tok_is(&t, "counter") || tok_is(&t, "auto-merge") ||
@@ -2583,6 +2612,7 @@ static void set_block(struct parser *p, struct set *s)
 			recover(p);
 		}
 	}
+	p->defs = outer;
 }
 
 /* --- chains ---------------------------------------------------------------- */
@@ -2672,6 +2702,7 @@ static bool is_command_word(const struct token *t)
 
 static void chain_block(struct parser *p, struct chain *c)
 {
+	struct define *outer = p->defs;
 	struct tokvec v = { 0 };
 	struct token t;
 
@@ -2694,6 +2725,11 @@ static void chain_block(struct parser *p, struct chain *c)
 		if (tok_is(pk, "include")) {
 			next(p, &t);
 			do_include(p, &t);
+			continue;
+		}
+		if (is_define_word(pk)) {
+			next(p, &t);
+			cmd_define(p, &t);
 			continue;
 		}
 		if (tok_is(pk, "type") || tok_is(pk, "policy") || tok_is(pk, "devices") ||
@@ -2723,6 +2759,7 @@ static void chain_block(struct parser *p, struct chain *c)
 			read_rule(p, r, v.t, v.n);
 		}
 	}
+	p->defs = outer;
 	free(v.t);
 }
 
@@ -2785,6 +2822,7 @@ static const char *name_str(const struct token *t, char buf[static NAMEBUF])
 
 static void table_block(struct parser *p, struct table *tb)
 {
+	struct define *outer = p->defs;
 	struct token t, name;
 	char nbuf[NAMEBUF];
 
@@ -2793,10 +2831,10 @@ static void table_block(struct parser *p, struct table *tb)
 		if (t.type == T_EOF) {
 			perr(p, &t.loc, "unexpected end of file in table '%s': '}' is missing",
 			     tb->name);
-			return;
+			break;
 		}
 		if (tok_punct(&t, '}'))
-			return;
+			break;
 		if (t.type == T_NL || tok_punct(&t, ';'))
 			continue;
 		if (tok_is(&t, "chain")) {
@@ -2838,6 +2876,8 @@ static void table_block(struct parser *p, struct table *tb)
 			recover(p);
 		} else if (tok_is(&t, "include")) {
 			do_include(p, &t);
+		} else if (is_define_word(&t)) {
+			cmd_define(p, &t);
 		} else {
 			char b[256];
 
@@ -2846,6 +2886,7 @@ static void table_block(struct parser *p, struct table *tb)
 			recover(p);
 		}
 	}
+	p->defs = outer;
 }
 
 /* "[family] NAME": the table, or NULL after reporting and skipping. */

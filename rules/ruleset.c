@@ -289,6 +289,88 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 	return m;
 }
 
+void rule_ct_protos(struct rule *r, unsigned ct_l4)
+{
+	ct_l4 &= L4_TCP | L4_UDP | L4_SCTP | L4_DCCP | L4_UDPLITE;
+	if (!ct_l4)
+		return;
+	for (uint32_t k = 0; k < r->nmatches; k++) {
+		struct port_match *m = &r->matches[k];
+
+		if (m->source != SRC_CT || m->proto_comp)
+			continue;
+		/* a protocol the packet and the connection both have, else
+		 * the connection's: the rule then matches nothing anyway */
+		m->protos = (uint8_t)(m->protos & ct_l4 ? m->protos & ct_l4 : ct_l4);
+	}
+}
+
+static bool lit_whole(const struct port_lit *l)
+{
+	return l->lo == 0 && l->hi == 65535;
+}
+
+/* Whether every port of the "other side is whole" elements of A is one of
+ * B's, with B's lits paired with A's the other way round. */
+static bool either_side_covered(const struct port_match *a, const struct port_match *b)
+{
+	for (uint32_t i = 0; i < a->nlits; i++) {
+		bool found = false;
+
+		if (!lit_whole(&b->lits[i]))
+			continue;
+		for (uint32_t k = 0; k < b->nlits && !found; k++)
+			found = lit_whole(&a->lits[k]) && b->lits[k].lo == a->lits[i].lo &&
+				b->lits[k].hi == a->lits[i].hi;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool is_either_pair(const struct port_match *s, const struct port_match *d)
+{
+	if (s->field != FIELD_SPORT || d->field != FIELD_DPORT ||
+	    s->kind != MATCH_CONCAT || d->kind != MATCH_CONCAT || s->set || d->set ||
+	    s->protos != d->protos || s->negated != d->negated ||
+	    s->source != d->source || s->proto_comp || d->proto_comp ||
+	    s->nlits != d->nlits || !s->nlits || d->ports.a < d->nlits)
+		return false;
+	for (uint32_t i = 0; i < s->nlits; i++)
+		if (lit_whole(&s->lits[i]) == lit_whole(&d->lits[i]))
+			return false;	/* both sides whole, or neither */
+	return either_side_covered(s, d) && either_side_covered(d, s);
+}
+
+void rule_either_ports(struct rule *r)
+{
+	for (uint32_t k = 0; k + 1 < r->nmatches; k++) {
+		struct port_match *s = &r->matches[k], *d = &r->matches[k + 1];
+		uint32_t n = 0;
+
+		if (!is_either_pair(s, d))
+			continue;
+		/* the dport side's lits: each port once, where it was written */
+		for (uint32_t i = 0; i < d->nlits; i++)
+			if (lit_whole(&s->lits[i]))
+				d->lits[n++] = d->lits[i];
+		d->nlits = n;
+		d->field = FIELD_PORT;
+		d->kind = MATCH_VALUE;
+		d->set_comp = 0;
+		d->loc = s->loc;
+		d->ports.n = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			/* room: ports.a >= nlits */
+			d->ports.r[d->ports.n].lo = d->lits[i].lo;
+			d->ports.r[d->ports.n++].hi = d->lits[i].hi;
+		}
+		portset_normalize(&d->ports);
+		memmove(s, d, (r->nmatches - k - 1) * sizeof(*s));
+		r->nmatches--;
+	}
+}
+
 uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi)
 {
 	static const uint8_t order[] = {

@@ -337,6 +337,22 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r);
  * how many matches MI became (1: nothing split).
  */
 uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi);
+/*
+ * "ct protocol tcp ct original proto-dst 80": the protocols CT_L4 (enum l4
+ * bits) conntrack's own protocol match allows are those of R's ct port
+ * matches (but for concatenations with a protocol component).  Payload
+ * matches keep the rule's: an ICMP error belongs to the connection too.
+ */
+void rule_ct_protos(struct rule *r, unsigned ct_l4);
+/*
+ * "tcp sport . tcp dport { 0-65535 . 22, 22 . 0-65535 }" is how nft lists
+ * iptables' "-m multiport --ports 22": either port is 22.  Every such
+ * pair of matches in R (a sport and the dport after it, read from one
+ * anonymous set, where each element leaves one side whole and the ports
+ * of both sides are the same) becomes one FIELD_PORT match, as the
+ * iptables readers give it.  Run once the protocols are final.
+ */
+void rule_either_ports(struct rule *r);
 /* Appends a literal to an array kept in the arena (*lits, *n, *a). */
 void lits_add(struct ruleset *rs, struct port_lit **lits, uint32_t *n,
 	      uint32_t *a, const struct port_lit *lit);
