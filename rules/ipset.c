@@ -124,9 +124,13 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 			ndims++;
 		}
 	}
+	if (w[2].len == 8 && memcmp(type, "list:set", 8) == 0)
+		has_port = true;	/* as its members: merged once all are read */
 	if (!has_port)
 		return;
 	info = arena_alloc(&rs->arena, sizeof(*info));
+	memset(info, 0, sizeof(*info));
+	info->list = w[2].len == 8 && memcmp(type, "list:set", 8) == 0;
 	info->name = db->names[db->nnames - 1];
 	info->dims = (unsigned)ndims;
 	info->port_dim = (unsigned)port_dim;
@@ -183,6 +187,17 @@ static void add(struct ipset_db *db, const struct word *w, size_t n)
 			ruleset_diag(db->rs, DIAG_ERROR, &w[1].loc,
 				     "set '%.*s' is not created before this line",
 				     (int)w[1].len, w[1].s);
+		return;
+	}
+	if (info->list) {
+		if (info->nmembers == info->amembers) {
+			info->amembers = info->amembers ? info->amembers * 2 : 8;
+			info->members = realloc(info->members,
+						info->amembers * sizeof(*info->members));
+			if (!info->members)
+				oom();
+		}
+		info->members[info->nmembers++] = arena_strndup(&db->rs->arena, w[2].s, w[2].len);
 		return;
 	}
 	e = w[2].s;
@@ -244,6 +259,8 @@ static void add(struct ipset_db *db, const struct word *w, size_t n)
 	info->protos |= proto ? proto : L4_TCP;
 }
 
+static void merge_list(struct ipset_db *db, struct ipset_info *info);
+
 struct ipset_db *ipset_db_read(const char *name, char *text, size_t len,
 			       const struct registry *reg)
 {
@@ -276,13 +293,50 @@ struct ipset_db *ipset_db_read(const char *name, char *text, size_t len,
 	for (size_t i = 0; i < db->n; i++)
 		for (int b = 0; b < 5; b++)
 			portset_normalize(&db->sets[i]->ports[b]);
+	for (size_t i = 0; i < db->n; i++)
+		if (db->sets[i]->list)
+			merge_list(db, db->sets[i]);
 	return db;
+}
+
+/*
+ * A list:set matches when one of its members does, each given the rule's
+ * flags: its ports are their union, as long as every member has its port
+ * in the same dimension (so the same flag reads it).
+ */
+static void merge_list(struct ipset_db *db, struct ipset_info *info)
+{
+	info->opaque = info->nmembers == 0;
+	for (uint32_t i = 0; i < info->nmembers && !info->opaque; i++) {
+		const struct ipset_info *m = find(db, info->members[i],
+						  strlen(info->members[i]));
+
+		if (!m || m->list || (i && m->port_dim != info->port_dim)) {
+			info->opaque = true;
+			break;
+		}
+		if (i == 0) {
+			info->dims = m->dims;
+			info->port_dim = m->port_dim;
+		} else if (m->dims < info->dims) {
+			info->dims = m->dims;
+		}
+		info->protos |= m->protos;
+		for (int b = 0; b < 5; b++)
+			for (uint32_t j = 0; j < m->ports[b].n; j++)
+				portset_add(db->rs, &info->ports[b], m->ports[b].r[j].lo,
+					    m->ports[b].r[j].hi);
+	}
+	for (int b = 0; b < 5; b++)
+		portset_normalize(&info->ports[b]);
 }
 
 void ipset_db_free(struct ipset_db *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < db->n; i++)
+		free(db->sets[i]->members);
 	free(db->sets);
 	free(db->names);
 	ruleset_free(db->rs);
@@ -300,5 +354,5 @@ const struct ipset_info *ipset_find(const struct ipset_db *db, const char *name,
 	const struct ipset_info *info = find(db, name, strlen(name));
 
 	*exists = info || known_name(db, name, strlen(name));
-	return info;
+	return info && info->opaque ? NULL : info;
 }

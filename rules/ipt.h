@@ -30,6 +30,10 @@ struct ipt_reader {
 	bool saw_ip6;		/* an IPv6 address or ICMPv6: the family is ip6 */
 	uint8_t family;		/* of the command being read */
 	struct table *table;	/* restore: the current *table */
+	/* Script: bit 1 << FAM_* set once an iptables-restore of that family
+	 * ran with input not read (a here-document, a file): the chains a
+	 * later command names may come from it. */
+	unsigned unread_restore;
 	struct chain *last_chain;	/* of the last command: most often the next's */
 	unsigned errors, max_errors;
 	bool stop;		/* too many errors */
@@ -78,6 +82,13 @@ struct ipset_info {
 	unsigned protos;	/* L4 bits its elements name */
 	struct portset ports[5];	/* per L4 bit: tcp udp sctp dccp udplite */
 	struct loc loc;
+	/* list:set: its members' names (arena strings); once read, their
+	 * ports are merged in here, or OPAQUE says they cannot be (a member
+	 * without ports matches every port; members whose ports sit in
+	 * different dimensions take different flags) */
+	bool list, opaque;
+	const char **members;
+	uint32_t nmembers, amembers;
 };
 
 /* The set NAME, or NULL: no such set or no port dimension (*EXISTS says). */

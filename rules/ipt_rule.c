@@ -783,6 +783,13 @@ static unsigned proto_of(struct cmd *c, const struct ipt_arg *a, bool *ok,
 		/* iptables' own names, beside /etc/protocols */
 		{ "all", 0 }, { "icmpv6", 58 }, { "ipv6-icmp", 58 },
 		{ "ipv6-mh", 135 }, { "mh", 135 },
+		/* names and aliases of Debian's and Red Hat's /etc/protocols
+		 * that are not IANA keywords: iptables-save prints a -p number
+		 * with getprotobynumber(), so a Calico host's dump says
+		 * "-p ipencap" and a router's says "-p ospf" */
+		{ "ip", 0 }, { "ipencap", 4 },
+		{ "ipsec-esp", 50 }, { "ipsec-ah", 51 }, { "rspf", 73 },
+		{ "ospf", 89 }, { "isis", 124 }, { "mobility-header", 135 },
 	};
 	int n = -1;
 
@@ -1916,9 +1923,12 @@ static void run(struct cmd *c)
 					return;
 				}
 			}
-			/* A script may rely on a chain made before it ran. */
-			warn(ir, &chain_arg->loc, "chain '%s' is not created in this script ('iptables -N %s'): iptables fails here unless it already exists",
-			     chain_arg->s, chain_arg->s);
+			/* A script may rely on a chain made before it ran,
+			 * or by an iptables-restore whose input was not read
+			 * (already noted there). */
+			if (!(ir->unread_restore & (1u << ir->family)))
+				warn(ir, &chain_arg->loc, "chain '%s' is not created in this script ('iptables -N %s'): iptables fails here unless it already exists",
+				     chain_arg->s, chain_arg->s);
 			ch = table_chain(ir->rs, t, chain_arg->s, true);
 			ch->loc = chain_arg->loc;
 		}

@@ -1942,6 +1942,9 @@ static void restore(struct script *s, const struct ctx *c,
 		skipped_ipt(s, c, prog);
 		return;
 	}
+	/* Whatever it loads is not read: chains named later may be its. */
+	s->ir.unread_restore |= 1u << (strstr(field(&cmd->w, cmd->f), "ip6tables") ?
+				       FAM_IP6 : FAM_IP);
 	for (size_t i = 0; i < cmd->nr; i++) {
 		const struct tok *op = &s->toks[cmd->rd[i].op];
 		const struct tok *tgt = cmd->rd[i].target != SIZE_MAX ?

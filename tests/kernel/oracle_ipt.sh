@@ -71,6 +71,19 @@ for dir in "$@"; do
 		"$portolan" ports --format json --family $fam "$@" "$input" >"$tmp/a.json" 2>/dev/null
 		"$portolan" ports --format json --family $fam "$@" "$tmp/saved.rules" >"$tmp/b.json" 2>"$tmp/b.err"
 		"$portolan" ports --format json "$tmp/kernel.json" >"$tmp/k.json" 2>/dev/null
+		# iptables-restore took the input: the reader must not reject any
+		# of it, nor of iptables-save's print (both readings would drop
+		# the same rules and agree); "no-save" prints are not checked
+		read_back=$tmp/b.json
+		head -n 5 "$input" | grep -q 'oracle: no-save' && read_back=
+		rejected=$(jq -r '.diagnostics[] | select(.level == "error") |
+			"\(.line):\(.column): \(.message)"' "$tmp/a.json" $read_back 2>/dev/null)
+		if [ -n "$rejected" ]; then
+			echo "FAIL: $name: iptables-restore loads it, but the reader reports errors:"
+			echo "$rejected" | head -n 10
+			fail=$((fail + 1))
+			continue
+		fi
 		jq -S "$normalize" "$tmp/a.json" >"$tmp/a" && jq -S "$normalize" "$tmp/b.json" >"$tmp/b" || {
 			echo "FAIL: $name: no JSON"
 			fail=$((fail + 1))
