@@ -209,8 +209,14 @@ static unsigned hook_dir(enum hook h)
 struct chain_dir {
 	unsigned dirs;		/* DIR_* the chain is reached from; 0: unknown */
 	bool queued;
+	bool accepts;		/* a packet may be accepted in it, or in a chain
+				 * it jumps to (else a jump to it opens nothing) */
 	uint32_t edge0, nedges;	/* into struct chain_walk.edges */
+	uint32_t rule0;		/* its first rule's place in chain_walk.jumps */
 };
+
+#define JUMP_NONE UINT32_MAX		/* not a jump or goto */
+#define JUMP_MISSING (UINT32_MAX - 1)	/* to a chain the model lacks */
 
 /* A chain's index in its table, found by its address (open addressing). */
 struct chain_ref {
@@ -225,6 +231,8 @@ struct chain_walk {
 	size_t mask;
 	uint32_t *edges;
 	size_t nedges, aedges;
+	uint32_t *jumps;		/* per rule: the chain its jump reaches,
+					 * or JUMP_NONE, JUMP_MISSING */
 };
 
 static size_t chain_slot(const struct chain_walk *w, const struct chain *c)
@@ -237,16 +245,16 @@ static size_t chain_slot(const struct chain_walk *w, const struct chain *c)
 }
 
 /* An edge to the chain NAME of the table, if there is one. */
-static void add_edge(struct chain_walk *w, const char *name)
+static uint32_t add_edge(struct chain_walk *w, const char *name)
 {
 	const struct chain *c = table_find_chain(w->t, name);
 	const struct chain_ref *to;
 
 	if (!c)
-		return;
+		return JUMP_MISSING;
 	to = &w->index[chain_slot(w, c)];
 	if (!to->c)
-		return;
+		return JUMP_MISSING;
 	if (w->nedges == w->aedges) {
 		w->aedges = w->aedges ? w->aedges * 2 : 64;
 		w->edges = realloc(w->edges, w->aedges * sizeof(*w->edges));
@@ -254,6 +262,7 @@ static void add_edge(struct chain_walk *w, const char *name)
 			oom();
 	}
 	w->edges[w->nedges++] = to->i;
+	return to->i;
 }
 
 /* The chains "jump NAME" or "goto NAME" in OP's text reaches. */
@@ -294,8 +303,9 @@ static void resolve_edges(struct chain_walk *w, uint32_t i)
 	for (uint32_t k = 0; k < c->nrules; k++) {
 		const struct rule *r = c->rules[k];
 
-		if (r->target && (r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO))
-			add_edge(w, r->target);
+		w->jumps[w->d[i].rule0 + k] =
+			r->target && (r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) ?
+			add_edge(w, r->target) : JUMP_NONE;
 		/* "iifname vmap { wan0 : jump input_wan }" is kept opaque:
 		 * its jumps are edges all the same */
 		for (uint32_t o = 0; o < r->nopaque; o++)
@@ -304,28 +314,97 @@ static void resolve_edges(struct chain_walk *w, uint32_t i)
 	w->d[i].nedges = (uint32_t)(w->nedges - w->d[i].edge0);
 }
 
+/* Whether R itself may let the packet through: an accepting verdict, a
+ * verdict map, or NAT that sends it on inward. */
+static bool rule_accepts(const struct rule *r)
+{
+	switch (r->verdict) {
+	case VERDICT_ACCEPT: case VERDICT_QUEUE: case VERDICT_MAP:
+		return true;
+	case VERDICT_JUMP: case VERDICT_GOTO:
+		return false;	/* as the chain it names does */
+	default:
+		return (r->nat_kinds & (NAT_DNAT | NAT_REDIRECT | NAT_TPROXY)) != 0;
+	}
+}
+
+/*
+ * Which chains may accept: those with a rule that does, and those jumping
+ * to one, found backwards from the first (each chain once).  A jump to a
+ * chain the model lacks counts as "may accept".
+ */
+static void chain_accepts(struct chain_walk *w)
+{
+	const struct table *t = w->t;
+	uint32_t *first = calloc(t->nchains + 2, sizeof(*first));
+	uint32_t *from = malloc((w->nedges + 1) * sizeof(*from));
+	uint32_t *todo = malloc((t->nchains + 1) * sizeof(*todo)), ntodo = 0;
+
+	if (!first || !from || !todo)
+		oom();
+	/* the edges turned round, grouped by the chain they reach */
+	for (size_t e = 0; e < w->nedges; e++)
+		first[w->edges[e] + 2]++;
+	for (uint32_t i = 0; i < t->nchains; i++)
+		first[i + 2] += first[i + 1];
+	for (uint32_t i = 0; i < t->nchains; i++)
+		for (uint32_t e = w->d[i].edge0; e < w->d[i].edge0 + w->d[i].nedges; e++)
+			from[first[w->edges[e] + 1]++] = i;
+	for (uint32_t i = 0; i < t->nchains; i++) {
+		const struct chain *c = t->chains[i];
+
+		for (uint32_t k = 0; k < c->nrules && !w->d[i].accepts; k++)
+			w->d[i].accepts = rule_accepts(c->rules[k]) ||
+					  w->jumps[w->d[i].rule0 + k] == JUMP_MISSING;
+		if (w->d[i].accepts)
+			todo[ntodo++] = i;
+	}
+	while (ntodo) {
+		uint32_t i = todo[--ntodo];
+
+		for (uint32_t k = first[i]; k < first[i + 1]; k++) {
+			if (w->d[from[k]].accepts)
+				continue;
+			w->d[from[k]].accepts = true;
+			todo[ntodo++] = from[k];
+		}
+	}
+	free(first);
+	free(from);
+	free(todo);
+}
+
 /*
  * The directions each chain of T is reached from (by index in T): its
  * hook, or the hooks of the chains jumping to it.  A chain reached only
- * through a verdict map, or from nowhere, stays 0 (unknown).
+ * through a verdict map, or from nowhere, stays 0 (unknown).  What each
+ * rule's jump reaches comes back in *RET_JUMPS (free it), by the rule's
+ * place: its chain's rule0 + its index.
  */
-static struct chain_dir *chain_dirs(const struct table *t)
+static struct chain_dir *chain_dirs(const struct table *t, uint32_t **ret_jumps)
 {
 	struct chain_walk w = { .t = t };
 	uint32_t *todo, ntodo = 0;
+	size_t nrules = 0;
 
 	for (w.mask = 15; w.mask < (size_t)t->nchains * 2; w.mask = w.mask * 2 + 1)
 		;
+	for (uint32_t i = 0; i < t->nchains; i++)
+		nrules += t->chains[i]->nrules;
 	w.d = calloc(t->nchains + 1, sizeof(*w.d));
 	w.index = calloc(w.mask + 1, sizeof(*w.index));
+	w.jumps = malloc((nrules + 1) * sizeof(*w.jumps));
 	todo = malloc((t->nchains + 1) * sizeof(*todo));
-	if (!w.d || !w.index || !todo)
+	if (!w.d || !w.index || !w.jumps || !todo)
 		oom();
+	nrules = 0;
 	for (uint32_t i = 0; i < t->nchains; i++) {
 		struct chain_ref *ref = &w.index[chain_slot(&w, t->chains[i])];
 
 		ref->c = t->chains[i];
 		ref->i = i;
+		w.d[i].rule0 = (uint32_t)nrules;
+		nrules += t->chains[i]->nrules;
 		w.d[i].dirs = hook_dir((enum hook)t->chains[i]->hook);
 		if (w.d[i].dirs) {
 			w.d[i].queued = true;
@@ -353,8 +432,10 @@ static struct chain_dir *chain_dirs(const struct table *t)
 		}
 	}
 	free(todo);
+	chain_accepts(&w);
 	free(w.index);
 	free(w.edges);
+	*ret_jumps = w.jumps;
 	return w.d;
 }
 
@@ -368,6 +449,13 @@ static bool rule_admits(const struct rule *r)
 		/* dnat, redirect and tproxy send the packet on inward */
 		return (r->nat_kinds & (NAT_DNAT | NAT_REDIRECT | NAT_TPROXY)) != 0;
 	}
+}
+
+/* A jump or goto lets in only what the chain it names may accept: a jump
+ * to a chain that only logs and rejects opens no port. */
+static bool target_accepts(const struct chain_dir *dirs, uint32_t jump)
+{
+	return jump == JUMP_NONE || jump == JUMP_MISSING || dirs[jump].accepts;
 }
 
 static bool verdict_admits(enum verdict v)
@@ -1164,7 +1252,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 		oom();
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		const struct table *t = rs->tables[ti];
-		struct chain_dir *dirs = chain_dirs(t);
+		uint32_t *jumps;
+		struct chain_dir *dirs = chain_dirs(t, &jumps);
 
 		c.t = t;
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
@@ -1174,7 +1263,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 			for (uint32_t ri = 0; ri < ch->nrules; ri++) {
 				c.r = ch->rules[ri];
 				c.ri = ri;
-				c.admits = rule_admits(c.r);
+				c.admits = rule_admits(c.r) &&
+					   target_accepts(dirs, jumps[dirs[ci].rule0 + ri]);
 				c.established = rule_established(c.r);
 				c.commented = rule_commented(&c);
 				check_rule(&c);
@@ -1186,6 +1276,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 			if (!t->sets[si]->key || !strchr(t->sets[si]->key, '.'))
 				check_lits(&c, t->sets[si]->lits, t->sets[si]->nlits);
 		free(dirs);
+		free(jumps);
 	}
 	sort_findings(out->f + from, out->n - from);
 	/* most rulesets say "portolan:" nowhere: then nothing is suppressed */
