@@ -1366,8 +1366,12 @@ static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 {
 	struct port_lit lit;
 	struct loc loc = opt_loc(c, p);
+	/* The reply tuple runs the other way: its source port is the
+	 * service's (after DNAT, the translated one), its destination the
+	 * client's.  Fields are in the original direction's terms, as the
+	 * nft readers read "ct reply proto-src". */
 	uint8_t field = p->id == O_SPORT || p->id == O_CT_ORIG_SPORT ||
-			p->id == O_CT_REPL_SPORT ? FIELD_SPORT : FIELD_DPORT;
+			p->id == O_CT_REPL_DPORT ? FIELD_SPORT : FIELD_DPORT;
 	bool ct = p->id >= O_CT_ORIG_SPORT && p->id <= O_CT_REPL_DPORT;
 	unsigned protos = ct ? (c->ct_proto ? c->ct_proto : c->proto ? c->proto : L4_ANY) :
 			       p->protos;
