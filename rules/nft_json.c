@@ -701,54 +701,14 @@ static int ct_state_bits(struct jctx *j, const json_t *v, uint8_t *bits)
 	return -1;
 }
 
-/* The L4 protocols a match on meta l4proto, ip protocol or ip6 nexthdr
- * allows; 0 if M is no such match. */
-static unsigned l4_constraint(const json_t *m)
+/* The L4 bits of the protocols RIGHT names: a name, a number, or a list
+ * ("set") of them; 0 for none with ports. */
+static unsigned l4_of_values(const json_t *right)
 {
-	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
-	json_t *meta = json_object_get(left, "meta"), *p = json_object_get(left, "payload");
-	json_t *set = json_object_get(right, "set"), *e;
-	const char *op = jstr(m, "op"), *proto = jstr(p, "protocol"), *field = jstr(p, "field");
+	const json_t *set = json_object_get(right, "set"), *e;
 	unsigned bits = 0;
 	size_t i;
 
-	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
-		return 0;
-	if (!(meta && jstr(meta, "key") && strcmp(jstr(meta, "key"), "l4proto") == 0) &&
-	    !(proto && field && strcmp(proto, "ip") == 0 && strcmp(field, "protocol") == 0) &&
-	    !(proto && field && strcmp(proto, "ip6") == 0 && strcmp(field, "nexthdr") == 0))
-		return 0;
-	if (json_is_array(set))
-		right = set;
-	if (json_is_array(right)) {
-		json_array_foreach(right, i, e) {
-			if (json_is_string(e))
-				bits |= l4_from_word(json_string_value(e));
-			else if (json_is_integer(e))
-				bits |= l4_number_word(e);
-		}
-		return bits ? bits : L4_ANY;
-	}
-	if (json_is_string(right))
-		bits = l4_from_word(json_string_value(right));
-	else if (json_is_integer(right))
-		bits = l4_number_word(right);
-	return bits ? bits : L4_ANY;
-}
-
-/* The L4 protocols a match on ct [original|reply] protocol allows; 0 if
- * M is no such match. */
-static unsigned ct_l4_constraint(const json_t *m)
-{
-	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
-	json_t *ct = json_object_get(left, "ct"), *set = json_object_get(right, "set"), *e;
-	const char *op = jstr(m, "op"), *key = jstr(ct, "key");
-	unsigned bits = 0;
-	size_t i;
-
-	if ((op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0) ||
-	    !key || strcmp(key, "protocol") != 0 || json_object_size(left) != 1)
-		return 0;
 	if (json_is_array(set))
 		right = set;
 	if (json_is_array(right)) {
@@ -764,6 +724,39 @@ static unsigned ct_l4_constraint(const json_t *m)
 		bits = l4_number_word(right);
 	}
 	return bits;
+}
+
+/* The L4 protocols a match on meta l4proto, ip protocol or ip6 nexthdr
+ * allows; 0 if M is no such match. */
+static unsigned l4_constraint(const json_t *m)
+{
+	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
+	json_t *meta = json_object_get(left, "meta"), *p = json_object_get(left, "payload");
+	const char *op = jstr(m, "op"), *proto = jstr(p, "protocol"), *field = jstr(p, "field");
+	unsigned bits;
+
+	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
+		return 0;
+	if (!(meta && jstr(meta, "key") && strcmp(jstr(meta, "key"), "l4proto") == 0) &&
+	    !(proto && field && strcmp(proto, "ip") == 0 && strcmp(field, "protocol") == 0) &&
+	    !(proto && field && strcmp(proto, "ip6") == 0 && strcmp(field, "nexthdr") == 0))
+		return 0;
+	bits = l4_of_values(right);
+	return bits ? bits : L4_ANY;
+}
+
+/* The L4 protocols a match on ct [original|reply] protocol allows; 0 if
+ * M is no such match. */
+static unsigned ct_l4_constraint(const json_t *m)
+{
+	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
+	json_t *ct = json_object_get(left, "ct");
+	const char *op = jstr(m, "op"), *key = jstr(ct, "key");
+
+	if ((op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0) ||
+	    !key || strcmp(key, "protocol") != 0 || json_object_size(left) != 1)
+		return 0;
+	return l4_of_values(right);
 }
 
 enum rel_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_OTHER };

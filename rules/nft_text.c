@@ -800,32 +800,39 @@ static enum verdict elem_verdict(const struct token *t, size_t n, size_t k)
 	return VERDICT_NONE;
 }
 
-static void port_elem(struct rulectx *c, const struct token *t, size_t n,
-		      void *arg)
+/*
+ * Where an element's key ends among its N tokens T: at a ':' token (a
+ * map's, when MAP) or at its options ("22 timeout 10s", "80 comment
+ * \"web\"").
+ */
+static size_t elem_key_end(const struct token *t, size_t n, bool map)
 {
-	struct elem_ctx *e = arg;
-	size_t k = 0, comp = 0, end = n;
-	struct port_lit lit;
-	struct token word;
-	unsigned proto = 0;
+	size_t end = n;
 
-	/* The key ends at a ':' token, or inside a word holding one. */
-	if (e->map) {
-		for (size_t j = 0; j < n; j++) {
-			if (tok_is(&t[j], ":")) {
-				end = j;
-				break;
-			}
-		}
-	}
-	/* Element options: "22 timeout 10s", "80 comment \"web\"". */
-	for (size_t j = 1; j < end; j++) {
-		if (tok_is(&t[j], "timeout") || tok_is(&t[j], "expires") ||
-		    tok_is(&t[j], "comment") || tok_is(&t[j], "counter")) {
+	for (size_t j = 0; map && j < n; j++) {
+		if (tok_is(&t[j], ":")) {
 			end = j;
 			break;
 		}
 	}
+	for (size_t j = 1; j < end; j++) {
+		if (tok_is(&t[j], "timeout") || tok_is(&t[j], "expires") ||
+		    tok_is(&t[j], "comment") || tok_is(&t[j], "counter"))
+			return j;
+	}
+	return end;
+}
+
+static void port_elem(struct rulectx *c, const struct token *t, size_t n,
+		      void *arg)
+{
+	struct elem_ctx *e = arg;
+	size_t k = 0, comp = 0, end;
+	struct port_lit lit;
+	struct token word;
+	unsigned proto = 0;
+
+	end = elem_key_end(t, n, e->map);
 	/* Walk to the port component of a concatenation. */
 	while ((int)comp < e->component && k < end) {
 		if (tok_is(&t[k], "."))
@@ -2183,22 +2190,9 @@ static const char *elem_key(struct parser *p, const struct set *s,
 {
 	struct tokvec kv = { 0 };
 	char buf[1024];
-	size_t end = n, o = 0, a = 0;
+	size_t end = elem_key_end(t, n, true), o = 0, a = 0;
 	bool glued = false;
 
-	for (size_t j = 0; j < n; j++) {
-		if (tok_is(&t[j], ":")) {
-			end = j;
-			break;
-		}
-	}
-	for (size_t j = 1; j < end; j++) {
-		if (tok_is(&t[j], "timeout") || tok_is(&t[j], "expires") ||
-		    tok_is(&t[j], "comment") || tok_is(&t[j], "counter")) {
-			end = j;
-			break;
-		}
-	}
 	for (size_t j = 0; j < end; j++) {
 		struct token k = t[j];
 		const char *colon = s->is_map && end == n && !glued ? map_colon(&k) : NULL;
