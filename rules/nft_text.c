@@ -445,6 +445,29 @@ static enum pv port_word(struct parser *p, const struct token *t,
 	return PV_NOT_A_PORT;
 }
 
+static void not_a_port(struct parser *p, const struct token *t)
+{
+	char b[256];
+
+	perr(p, &t->loc, "%s is not a port number, range or service name",
+	     tok_text(t, b, sizeof(b)));
+}
+
+/* port_word(), with "not a port" reported: true for a port. */
+static bool port_word_reported(struct parser *p, const struct token *t,
+			       unsigned protos, struct port_lit *ret)
+{
+	switch (port_word(p, t, protos, ret)) {
+	case PV_OK:
+		return true;
+	case PV_NOT_A_PORT:
+		not_a_port(p, t);
+		return false;
+	default:
+		return false;
+	}
+}
+
 /*
  * A port value starting at TOKS[*I]: a word, or "A - B" with spaces.
  * Advances *I past it.
@@ -870,14 +893,10 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 			lit.proto = (uint8_t)proto;
 			add_lit(c, e->m, &lit, &e->alits);
 			break;
-		case PV_NOT_A_PORT: {
-			char b[256];
-
+		case PV_NOT_A_PORT:
 			if (word.s[0] != '$')	/* an undefined variable: reported */
-				perr(c->p, &word.loc, "%s is not a port number, range or service name",
-				     tok_text(&word, b, sizeof(b)));
+				not_a_port(c->p, &word);
 			break;
-		}
 		case PV_BAD:
 			break;
 		}
@@ -1064,15 +1083,11 @@ static void match_value(struct rulectx *c, struct port_match *m,
 			}
 			add_lit(c, m, &lit, &e.alits);
 			break;
-		case PV_NOT_A_PORT: {
-			char b[256];
-
+		case PV_NOT_A_PORT:
 			if (t->s[0] != '$')	/* an undefined variable: reported */
-				perr(c->p, &t->loc, "%s is not a port number, range or service name",
-				     tok_text(t, b, sizeof(b)));
+				not_a_port(c->p, t);
 			c->i++;
 			break;
-		}
 		case PV_BAD:
 			c->i++;
 			break;
@@ -1639,7 +1654,6 @@ static void nat_port_at(struct rulectx *c, struct nat_target **slot,
 	struct port_lit lit, hi;
 	struct nat_target *nt;
 	bool has_tail = false;
-	char b[256];
 
 	c->i++;
 	if (!pt.len) {
@@ -1663,27 +1677,10 @@ static void nat_port_at(struct rulectx *c, struct nat_target **slot,
 		c->i++;
 		has_tail = true;
 	}
-	switch (port_word(c->p, &pt, protos, &lit)) {
-	case PV_OK:
-		break;
-	case PV_NOT_A_PORT:
-		perr(c->p, &pt.loc, "%s is not a port number, range or service name",
-		     tok_text(&pt, b, sizeof(b)));
+	if (!port_word_reported(c->p, &pt, protos, &lit) ||
+	    (has_tail && !port_word_reported(c->p, &tail, protos, &hi)))
 		return;
-	case PV_BAD:
-		return;
-	}
 	if (has_tail) {
-		switch (port_word(c->p, &tail, protos, &hi)) {
-		case PV_OK:
-			break;
-		case PV_NOT_A_PORT:
-			perr(c->p, &tail.loc, "%s is not a port number, range or service name",
-			     tok_text(&tail, b, sizeof(b)));
-			return;
-		case PV_BAD:
-			return;
-		}
 		if (hi.hi < lit.lo) {
 			perr(c->p, &tail.loc, "range has zero or negative size");
 			return;
