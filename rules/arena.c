@@ -1,11 +1,48 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+
+/* Under ASan, a block given back to the arena may not be touched until
+ * the arena hands it out again: a pointer kept across arena_grow() is
+ * caught, not silently read. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+static void poison(void *p, size_t n)
+{
+	ASAN_POISON_MEMORY_REGION(p, n);
+}
+
+static void unpoison(void *p, size_t n)
+{
+	ASAN_UNPOISON_MEMORY_REGION(p, n);
+}
+#else
+static void poison(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+
+static void unpoison(void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+}
+#endif
 
 #define CHUNK_SIZE (256u << 10)
 #define ALIGN 8u	/* the model holds nothing wider than a pointer or uint64_t */
@@ -63,15 +100,19 @@ static void *new_chunk(struct arena *a, size_t size)
 	return c->data;
 }
 
+static size_t aligned(size_t size)
+{
+	if (size > SIZE_MAX - ALIGN)
+		oom();
+	size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	return size ? size : ALIGN;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	void *p;
 
-	if (size > SIZE_MAX - ALIGN)
-		oom();
-	size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (!size)
-		size = ALIGN;
+	size = aligned(size);
 	if ((size_t)(a->end - a->cur) < size)
 		return new_chunk(a, size);
 	p = a->cur;
@@ -79,12 +120,57 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;	/* chunks are calloc'd and never reused: zeroed */
 }
 
+/* The free list of blocks of SIZE (aligned); NULL when every slot holds
+ * another size and CREATE is false or there is no room. */
+static struct arena_free *free_list(struct arena *a, size_t size, bool create)
+{
+	size_t h = (size / ALIGN) % ARENA_FREE_SIZES;
+
+	for (size_t k = 0; k < ARENA_FREE_SIZES; k++) {
+		struct arena_free *f = &a->freed[(h + k) % ARENA_FREE_SIZES];
+
+		if (f->size == size)
+			return f;
+		if (!f->size) {
+			if (!create)
+				return NULL;
+			f->size = size;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 void *arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize)
 {
-	void *p = arena_alloc(a, newsize);
+	struct arena_free *f;
+	size_t copy = oldsize < newsize ? oldsize : newsize;
+	void *p;
 
-	if (old && oldsize)
-		memcpy(p, old, oldsize < newsize ? oldsize : newsize);
+	newsize = aligned(newsize);
+	oldsize = old ? aligned(oldsize) : 0;
+	/* The last block of the bump chunk grows in place. */
+	if (old && (char *)old + oldsize == a->cur && newsize > oldsize &&
+	    (size_t)(a->end - a->cur) >= newsize - oldsize) {
+		a->cur += newsize - oldsize;
+		return old;
+	}
+	f = free_list(a, newsize, false);
+	if (f && f->head) {
+		p = f->head;
+		unpoison(p, newsize);
+		memcpy(&f->head, p, sizeof(void *));
+		memset(p, 0, newsize);
+	} else {
+		p = arena_alloc(a, newsize);
+	}
+	if (old && copy)
+		memcpy(p, old, copy);
+	if (old && oldsize >= sizeof(void *) && (f = free_list(a, oldsize, true))) {
+		memcpy(old, &f->head, sizeof(void *));
+		f->head = old;
+		poison(old, oldsize);
+	}
 	return p;
 }
 

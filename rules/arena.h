@@ -11,17 +11,35 @@
 
 struct arena_chunk;
 
+#define ARENA_FREE_SIZES 64
+
+/*
+ * Blocks that arena_grow() moved away from, by size: a later growth to
+ * that size takes one instead of new memory.  Arrays grown by doubling
+ * would otherwise leave as much behind as they hold.
+ */
+struct arena_free {
+	size_t size;		/* 0: an unused slot */
+	void *head;		/* each block's first word links the next */
+};
+
 struct arena {
 	struct arena_chunk *head;
 	char *cur, *end;
 	size_t total;		/* bytes obtained from malloc */
+	struct arena_free freed[ARENA_FREE_SIZES];
 };
 
 void arena_init(struct arena *a);
 void arena_release(struct arena *a);
 
 void *arena_alloc(struct arena *a, size_t size);
-/* A copy of OLD (OLDSIZE bytes) in a new block of NEWSIZE bytes. */
+/*
+ * A copy of OLD (OLDSIZE bytes) in a block of NEWSIZE bytes, zeroed past
+ * the copy.  OLD must come from arena_alloc() or arena_grow() with
+ * OLDSIZE, and is invalid afterwards: its memory may be given to a later
+ * arena_grow().
+ */
 void *arena_grow(struct arena *a, void *old, size_t oldsize, size_t newsize);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

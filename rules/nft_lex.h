@@ -64,9 +64,14 @@ void lexer_next(struct lexer *lx, struct token *ret);
 
 static inline bool tok_is(const struct token *t, const char *word)
 {
-	size_t n = strlen(word);
+	size_t n;
 
-	return t->type == T_WORD && t->len == n && memcmp(t->s, word, n) == 0;
+	/* The first byte first: most words differ there, and WORD is not
+	 * always a literal whose length the compiler knows. */
+	if (t->type != T_WORD || !t->len || t->s[0] != word[0])
+		return false;
+	n = strlen(word);
+	return t->len == n && memcmp(t->s, word, n) == 0;
 }
 
 static inline bool tok_punct(const struct token *t, char c)

@@ -65,12 +65,46 @@ static void test_arena_big(void **state)
 	ruleset_free(rs);
 }
 
+static void test_arena_grow(void **state)
+{
+	struct arena a;
+	uint32_t *x, *y, *z, *w;
+
+	(void)state;
+	arena_init(&a);
+	x = arena_grow(&a, NULL, 0, 4 * sizeof(*x));
+	for (uint32_t i = 0; i < 4; i++)
+		x[i] = i + 1;
+	/* the last block grows where it is, the new part zeroed */
+	y = arena_grow(&a, x, 4 * sizeof(*x), 8 * sizeof(*x));
+	assert_ptr_equal(y, x);
+	assert_int_equal(y[3], 4);
+	assert_int_equal(y[7], 0);
+	/* not the last block: moved, and its old block is taken by the next
+	 * growth to that size, zeroed */
+	z = arena_alloc(&a, 8);
+	*z = 99;
+	w = arena_grow(&a, y, 8 * sizeof(*y), 16 * sizeof(*y));
+	assert_ptr_not_equal(w, y);
+	assert_int_equal(w[0], 1);
+	assert_int_equal(w[7], 0);
+	assert_int_equal(w[15], 0);
+	x = arena_grow(&a, NULL, 0, 8 * sizeof(*x));
+	assert_ptr_equal(x, y);
+	for (uint32_t i = 0; i < 8; i++)
+		assert_int_equal(x[i], 0);
+	assert_int_equal(*z, 99);
+	assert_int_equal(w[3], 4);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_chain_insert),
 		cmocka_unit_test(test_arena_big),
+		cmocka_unit_test(test_arena_grow),
 	};
 
 	return cmocka_run_group_tests_name("portset", tests, NULL, NULL);
