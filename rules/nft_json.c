@@ -733,15 +733,19 @@ static unsigned l4_constraint(const json_t *m)
 	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
 	json_t *meta = json_object_get(left, "meta"), *p = json_object_get(left, "payload");
 	const char *op = jstr(m, "op"), *proto = jstr(p, "protocol"), *field = jstr(p, "field");
+	bool ne = op && strcmp(op, "!=") == 0;
 	unsigned bits;
 
-	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0)
+	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0 && !ne)
 		return 0;
 	if (!(meta && jstr(meta, "key") && strcmp(jstr(meta, "key"), "l4proto") == 0) &&
 	    !(proto && field && strcmp(proto, "ip") == 0 && strcmp(field, "protocol") == 0) &&
 	    !(proto && field && strcmp(proto, "ip6") == 0 && strcmp(field, "nexthdr") == 0))
 		return 0;
 	bits = l4_of_values(right);
+	/* "!= tcp": every other protocol with ports */
+	if (ne)
+		bits = bits ? L4_PORTS & ~bits : 0;
 	return bits ? bits : L4_ANY;
 }
 

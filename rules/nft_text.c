@@ -1414,9 +1414,15 @@ static bool try_l4(struct rulectx *c)
 	}
 	c->i = k;
 	flush_opaque(c, c->i);
-	if (!negated && bits && ct)
+	/* "meta l4proto != tcp th dport 82": port 82 of every other
+	 * protocol with ports, not of tcp (as the iptables readers read
+	 * iptables-nft's "! -p tcp --dport 82"); nft types no ct port
+	 * by a negated ct protocol */
+	if (negated)
+		bits = bits && !ct ? L4_PORTS & ~bits : 0;
+	if (bits && ct)
 		c->ct_l4 = c->ct_l4 ? (c->ct_l4 & bits ? c->ct_l4 & bits : bits) : bits;
-	else if (!negated && bits)
+	else if (bits)
 		c->l4 = c->l4 ? (c->l4 & bits ? c->l4 & bits : bits) : bits;
 	return true;
 }

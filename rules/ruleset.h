@@ -58,6 +58,7 @@ enum l4 {
 	L4_SCTP		= 1u << 2,
 	L4_DCCP		= 1u << 3,
 	L4_UDPLITE	= 1u << 4,
+	L4_PORTS	= 0x1fu,	/* every protocol above: those with ports */
 	L4_ANY		= 1u << 7,	/* "th" with no protocol constraint */
 };
 
