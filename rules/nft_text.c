@@ -521,6 +521,7 @@ struct rulectx {
 	bool in_opaque;
 	bool nat_no_l4;		/* the NAT statement being read has no
 				 * transport protocol match before it */
+	bool ct_untyped;	/* a ct port without one was reported */
 	uint32_t *late;		/* matches whose protocols come from l4 */
 	size_t nlate, alate;
 };
@@ -1302,6 +1303,46 @@ static uint8_t proto_component(const struct rulectx *c, const struct selector *s
 	return 0;
 }
 
+static bool l4_context(const struct token *t, size_t upto);
+
+/*
+ * "ct original proto-dst 22" with no transport protocol match before it:
+ * nft cannot type the value ("Can't parse symbolic invalid expressions")
+ * and refuses the rule.  Reported once per rule, as nft does: at the
+ * value at C->t[END], or (END 0) at the selector, in a concatenation.
+ * SEL is the selector at C->t[AT].
+ */
+static void ct_port_context(struct rulectx *c, const struct selector *sel,
+			    size_t at, size_t end)
+{
+	const struct token *t = &c->t[at];
+	struct loc loc;
+	char op;
+
+	/* ct protocol types it in ip and ip6 tables, and in inet tables
+	 * after an ip or ip6 match; short of following nft's protocol
+	 * context that far, it counts everywhere: never a false error */
+	if (sel->source != SRC_CT || c->ct_untyped || l4_context(c->t, at))
+		return;
+	c->ct_untyped = true;
+	loc = span(t, &t[sel->len - 1]);
+	if (end) {
+		if (end < c->n && is_op(&c->t[end], &op))
+			end++;
+		if (end < c->n && (tok_is(&c->t[end], "vmap") || tok_is(&c->t[end], "map")))
+			end++;
+		if (end < c->n && tok_punct(&c->t[end], '{'))
+			end++;
+		if (end < c->n)
+			loc = c->t[end].loc;
+	}
+	/* "ct proto-dst" or "ct original proto-dst": tokens that may come
+	 * from different variables, so written word by word */
+	perr(c->p, &loc, "'%.*s %.*s%s%.*s' needs a transport protocol match before it: nft cannot type its value",
+	     (int)t[0].len, t[0].s, (int)t[1].len, t[1].s, sel->len > 2 ? " " : "",
+	     sel->len > 2 ? (int)t[2].len : 0, sel->len > 2 ? t[2].s : "");
+}
+
 /*
  * tcp dport ..., or a concatenation holding ports: ip daddr . tcp dport
  * {...} gives one match, tcp sport . tcp dport {...} two.
@@ -1330,6 +1371,7 @@ static bool try_port(struct rulectx *c)
 		if (end < c->n && tok_is(&c->t[end], "set"))
 			return false;	/* "tcp dport set 80": a payload write */
 		flush_opaque(c, c->i);
+		ct_port_context(c, &sel[0], c->i, end);
 		m = new_match(c, &sel[0], first);
 		c->i = end;
 		match_value(c, m, first, 0, false);
@@ -1340,6 +1382,7 @@ static bool try_port(struct rulectx *c)
 	for (size_t k = 0; k < ncomp; k++) {
 		if (!sel[k].is_port)
 			continue;
+		ct_port_context(c, &sel[k], at_[k], 0);
 		m = new_match(c, &sel[k], first);
 		/* "meta l4proto . th dport": the element says the protocol;
 		 * "meta l4proto . tcp dport" says it itself */
