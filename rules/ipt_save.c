@@ -14,6 +14,8 @@
 
 #define MAX_ARGS 1024
 #define MAX_PARAM 1024	/* iptables-restore's own limit per argument */
+#define SPLIT_PAD 8	/* NULs split() puts after a line */
+#define ONES 0x0101010101010101ull
 
 struct line {
 	const char *p, *end;	/* the line, without its newline */
@@ -33,85 +35,144 @@ static struct loc loc_at(const struct line *l, const char *from, const char *to)
 /* A NUL byte ends an argument too: iptables-restore reads C strings. */
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' ||
-	       c == '\0';
+	/* ' ', '\t', '\r', '\v', '\f' and '\0' as bits of one word */
+	const uint64_t blanks = 1ull << ' ' | 1ull << '\t' | 1ull << '\r' |
+				1ull << '\v' | 1ull << '\f' | 1ull << '\0';
+
+	return (unsigned char)c <= ' ' && (blanks >> (unsigned char)c & 1);
+}
+
+/*
+ * The first byte from P below '#' (there is one: a NUL), read eight bytes
+ * at a time: the lowest byte flagged by the "has a byte less than" test
+ * is exact (a borrow only runs upwards), the bytes above it may not be.
+ */
+static char *below_hash(char *p)
+{
+	for (;; p += 8) {
+		uint64_t x, hit;
+
+		memcpy(&x, p, 8);
+		hit = (x - ONES * '#') & ~x & ONES * 0x80;
+		if (!hit)
+			continue;
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		return p + (__builtin_ctzll(hit) >> 3);
+#else
+		while ((unsigned char)*p >= '#')
+			p++;
+		return p;
+#endif
+	}
 }
 
 /*
  * Splits the line from P into ARGS, their text in BUF (room for the line
- * and a NUL per argument).  Returns the number, or -1 (reported).
+ * and SPLIT_PAD bytes).  Returns the number, or -1 (reported).
+ *
+ * The line is copied into BUF once and split there in place: a word
+ * without quotes only gets a NUL where its blank was, and removing quotes
+ * and backslashes only shortens a word, so what is written never passes
+ * what is still to be read.
  */
 static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 		 struct ipt_arg *args, char *buf)
 {
+	size_t len = (size_t)(l->end - p);
+	const char *end = buf + len;
+	char *q = buf;
 	int n = 0;
-	char *o = buf;
 
+	memcpy(buf, p, len);
+	/* a NUL is a blank: every scan below stops at the first; the rest
+	 * are read eight bytes at a time */
+	memset(buf + len, 0, SPLIT_PAD);
 	for (;;) {
-		const char *start;
-		char *text = o;
-		bool quoted = false, open = false, exact = true;
+		const char *start, *stop;
+		char *w, *o;
+		bool quoted = false, open = false;
 
-		while (p < l->end && is_blank(*p))
-			p++;
-		if (p >= l->end)
+		while (is_blank(*q) && q < end)
+			q++;
+		if (q >= end)
 			return n;
-		start = p;
-		/* the common case, a word without quotes: copied whole (the
-		 * text is NUL-terminated and a line ends at a byte of the set) */
-		p += strcspn(p, " \t\r\v\f\"\n");
-		if (p > l->end)
-			p = l->end;
-		memcpy(o, start, (size_t)(p - start));
-		o += p - start;
-		for (; p < l->end; p++) {
-			if (open) {
-				if (*p == '\\' && p + 1 < l->end && p[1]) {
-					*o++ = *++p;
+		w = q;
+		/* Blanks, NUL and '"' are all below '#': the word runs to the
+		 * first byte below it that is one of them (not '!') */
+		for (;;) {
+			q = below_hash(q);
+			if (*q == '"' || is_blank(*q))
+				break;
+			q++;
+		}
+		o = q;
+		if (*q == '"') {
+			/* "kubernetes service portals": the quoted text in one
+			 * move while it has no backslash (NUL ends the line) */
+			size_t k = strcspn(q + 1, "\"\\");
+
+			if (q[1 + k] == '"' && q + 1 + k < end) {
+				memmove(o, q + 1, k);
+				o += k;
+				q += k + 2;
+				quoted = true;
+				goto word_end;
+			}
+			/* quotes: taken apart byte by byte, as iptables-restore
+			 * does (a backslash inside them takes the next byte) */
+			for (; q < end; q++) {
+				if (open) {
+					if (*q == '\\' && q + 1 < end && q[1]) {
+						*o++ = *++q;
+						continue;
+					}
+					if (!*q)
+						break;
+					if (*q == '"') {
+						open = false;
+						q++;
+						break;	/* a closing quote ends the argument */
+					}
+					*o++ = *q;
 					continue;
 				}
-				if (!*p)
-					break;
-				if (*p == '"') {
-					open = false;
-					p++;
-					break;	/* a closing quote ends the argument */
+				if (*q == '"') {
+					open = quoted = true;
+					continue;
 				}
-				*o++ = *p;
-				continue;
+				if (is_blank(*q))
+					break;
+				*o++ = *q;
 			}
-			if (*p == '"') {
-				open = quoted = true;
-				exact = false;
-				continue;
-			}
-			if (is_blank(*p))
-				break;
-			*o++ = *p;
 		}
-		*o++ = '\0';
+word_end:
+		start = p + (w - buf);
+		stop = p + (q - buf);
+		/* Over the blank that ended the word (a NUL is one too), or
+		 * behind Q, over bytes already read: after '"a"b', B is next. */
+		*o = '\0';
 		if (open) {
-			struct loc loc = loc_at(l, start, p);
+			struct loc loc = loc_at(l, start, stop);
 
 			ruleset_diag(ir->rs, DIAG_WARNING, &loc,
 				     "unterminated quote: iptables-restore takes the rest of the line as this argument");
 		}
-		if ((size_t)(o - text) > MAX_PARAM) {
-			struct loc loc = loc_at(l, start, p);
+		if ((size_t)(o - w) >= MAX_PARAM) {
+			struct loc loc = loc_at(l, start, stop);
 
 			ipt_error(ir, &loc, "argument longer than %d bytes", MAX_PARAM - 1);
 			return -1;
 		}
 		if (n == MAX_ARGS) {
-			struct loc loc = loc_at(l, start, p);
+			struct loc loc = loc_at(l, start, stop);
 
 			ipt_error(ir, &loc, "more than %d arguments on one line", MAX_ARGS);
 			return -1;
 		}
 		args[n] = (struct ipt_arg){
-			.s = text, .len = (uint32_t)(o - text - 1), .exact = exact,
-			.quoted = quoted, .loc = loc_at(l, start, p), .raw = start,
-			.rawlen = (uint32_t)(p - start),
+			.s = w, .len = (uint32_t)(o - w), .exact = !quoted,
+			.quoted = quoted, .loc = loc_at(l, start, stop), .raw = start,
+			.rawlen = (uint32_t)(stop - start),
 		};
 		n++;
 	}
@@ -248,19 +309,28 @@ static bool looks_ip4(const char *name, const char *text, size_t len)
 	return memmem(text, len < 4096 ? len : 4096, "# Generated by iptables-", 24) != NULL;
 }
 
-/* Whether a "-D" or "--delete" command may be in TEXT (one pass). */
+/*
+ * Whether a "-D" or "--delete" command may be in TEXT.  A dump has a '-'
+ * in every few bytes, a 'D' or an 'l' in every hundred: each is looked for
+ * from one of those (memmem is slower than two memchr passes).
+ */
 static bool has_delete(const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	const char *p = text + 1, *end = text + len;
 
-	while ((p = memchr(p, '-', (size_t)(end - p)))) {
-		if (end - p >= 3 && p[1] == 'D' && (p[2] == ' ' || p[2] == '\t') &&
-		    (p == text || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n'))
-			return true;
-		if (end - p >= 8 && memcmp(p, "--delete", 8) == 0)
+	if (len < 3)
+		return false;
+	while ((p = memchr(p, 'D', (size_t)(end - p)))) {
+		if (p[-1] == '-' && end - p >= 2 && (p[1] == ' ' || p[1] == '\t') &&
+		    (p - 1 == text || p[-2] == ' ' || p[-2] == '\t' || p[-2] == '\n'))
 			return true;
 		p++;
 	}
+	if (len < 8)
+		return false;
+	for (p = text + 4; (p = memchr(p, 'l', (size_t)(end - 3 - p))); p++)
+		if (memcmp(p - 4, "--delete", 8) == 0)
+			return true;
 	return false;
 }
 
@@ -303,8 +373,8 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 		l.end = nl ? nl : end;
 		l.no++;
 		p = nl ? nl + 1 : end;
-		if ((size_t)(l.end - l.start) + 2 > bufsize) {
-			bufsize = ((size_t)(l.end - l.start) + 2) * 2;
+		if ((size_t)(l.end - l.start) + SPLIT_PAD > bufsize) {
+			bufsize = ((size_t)(l.end - l.start) + SPLIT_PAD) * 2;
 			buf = realloc(buf, bufsize);
 			if (!buf)
 				oom();
