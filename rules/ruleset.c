@@ -107,18 +107,36 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
  */
 #define CHASH_MIN 16
 
-static uint32_t name_hash(const char *s)
+/*
+ * Eight bytes at a time (the last eight overlap the ones before when the
+ * length is not a multiple), multiplied in; the index takes the high half,
+ * where every byte has reached.  Names are "KUBE-SEP-" and 16 letters.
+ */
+static uint32_t name_hash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	uint64_t h = len * k, w;
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	if (len < 8) {
+		w = 0;
+		for (size_t i = 0; i < len; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+		h = (h ^ w) * k;
+	} else {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = ((h << 5 | h >> 59) ^ w) * k;
+		}
+		memcpy(&w, s + len - 8, 8);
+		h = ((h << 5 | h >> 59) ^ w) * k;
+	}
+	h ^= h >> 29;
+	return (uint32_t)((h * k) >> 32);
 }
 
-static void chash_put(struct table *t, struct chain *c)
+static void chash_put_h(struct table *t, struct chain *c, uint32_t h)
 {
-	uint32_t h = name_hash(c->name), i = h & (t->chash_size - 1);
+	uint32_t i = h & (t->chash_size - 1);
 
 	while (t->chash[i].chain)
 		i = (i + 1) & (t->chash_size - 1);
@@ -126,12 +144,24 @@ static void chash_put(struct table *t, struct chain *c)
 	t->chash[i].chain = c;
 }
 
-static void chash_rebuild(struct ruleset *rs, struct table *t)
+static void chash_put(struct table *t, struct chain *c)
+{
+	chash_put_h(t, c, name_hash(c->name, strlen(c->name)));
+}
+
+static uint32_t chash_size_for(uint32_t nchains)
 {
 	uint32_t size = CHASH_MIN * 2;
 
-	while (size < t->nchains * 2 + 2)
+	while (size < nchains * 2 + 2)
 		size *= 2;
+	return size;
+}
+
+static void chash_rebuild(struct ruleset *rs, struct table *t)
+{
+	uint32_t size = chash_size_for(t->nchains);
+
 	/* the old index stays in the arena: rebuilding doubles, so the
 	 * waste is bounded by the final size */
 	if (size != t->chash_size)
@@ -143,7 +173,23 @@ static void chash_rebuild(struct ruleset *rs, struct table *t)
 		chash_put(t, t->chains[i]);
 }
 
-static struct chain *chain_find(const struct table *t, const char *name)
+/* A bigger index from the full one, for every chain but the one just
+ * added: the names are not hashed again. */
+static void chash_grow(struct ruleset *rs, struct table *t)
+{
+	struct chash_slot *old = t->chash;
+	uint32_t oldsize = t->chash_size, size = chash_size_for(t->nchains);
+
+	t->chash = arena_alloc(&rs->arena, size * sizeof(*t->chash));
+	t->chash_size = size;
+	for (uint32_t i = 0; i < oldsize; i++)
+		if (old[i].chain)
+			chash_put_h(t, old[i].chain, old[i].hash);
+}
+
+/* H: name_hash() of NAME where T has an index */
+static struct chain *chain_find_h(const struct table *t, const char *name,
+				  uint32_t h)
 {
 	if (!t->chash) {
 		for (uint32_t i = 0; i < t->nchains; i++)
@@ -151,35 +197,42 @@ static struct chain *chain_find(const struct table *t, const char *name)
 				return t->chains[i];
 		return NULL;
 	}
-	uint32_t h = name_hash(name);
-
 	/* the hash is kept beside the pointer: no chain is read for a miss */
 	for (uint32_t i = h & (t->chash_size - 1); t->chash[i].chain;
 	     i = (i + 1) & (t->chash_size - 1))
-		if (t->chash[i].hash == h && strcmp(t->chash[i].chain->name, name) == 0)
+		if (t->chash[i].hash == h &&
+		    strcmp(t->chash[i].chain->name, name) == 0)
 			return t->chash[i].chain;
 	return NULL;
+}
+
+static struct chain *chain_find(const struct table *t, const char *name)
+{
+	return chain_find_h(t, name, t->chash ? name_hash(name, strlen(name)) : 0);
 }
 
 struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create)
 {
-	struct chain *c = chain_find(t, name);
-	size_t len;
+	size_t len = strlen(name);
+	uint32_t h = t->chash ? name_hash(name, len) : 0;
+	struct chain *c = chain_find_h(t, name, h);
 
 	if (c || !create)
 		return c;
 	/* the name right after the chain: a lookup reads one place, not two */
-	len = strlen(name);
 	c = arena_alloc(&rs->arena, sizeof(*c) + len + 1);
 	c->table = t;
 	c->name = memcpy(c + 1, name, len + 1);
 	GROW(rs, t->chains, t->nchains, t->achains);
 	t->chains[t->nchains++] = c;
-	if (t->chash && t->nchains * 2 <= t->chash_size)
-		chash_put(t, c);
-	else if (t->chash || t->nchains > CHASH_MIN)
+	if (t->chash) {
+		if (t->nchains * 2 > t->chash_size)
+			chash_grow(rs, t);
+		chash_put_h(t, c, h);
+	} else if (t->nchains > CHASH_MIN) {
 		chash_rebuild(rs, t);
+	}
 	return c;
 }
 
