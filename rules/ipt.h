@@ -43,7 +43,7 @@ struct ipt_reader {
 	struct ipt_spec *specs;
 	size_t nspecs, aspecs;
 	struct cmd *cmd;	/* ipt_command's buffer */
-	struct opt_memo *memo;	/* option names already looked up */
+	struct word_memo *memo;	/* words already looked up in ipt_rule.c's tables */
 };
 
 struct ipt_spec {

@@ -417,6 +417,7 @@ struct loaded {
 	const char *name;
 	const struct optdef *opts;	/* NULL: unknown to portolan */
 	const struct ipt_arg *arg;
+	int8_t mod, tab;	/* in modules[], opt_tables[]; -1: unknown */
 };
 
 struct cmd {
@@ -444,6 +445,7 @@ struct cmd {
 	const struct ipt_arg *target_arg;
 	const struct tgtdef *target;
 	bool target_other;	/* an extension target kept opaque */
+	int8_t target_tab;	/* its options in opt_tables[]; -1: none */
 	bool is_goto;
 
 	size_t nports;
@@ -489,20 +491,6 @@ static bool streq(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-/*
- * Every rule names a handful of options, each looked up in several tables:
- * the answers (misses too) are kept in a small direct-mapped memo.
- */
-#define MEMO_SLOTS 256
-#define MEMO_NAME 24
-
-struct opt_memo {
-	const struct optdef *defs;
-	const struct optdef *found;
-	uint8_t len;		/* 0: an empty slot */
-	char name[MEMO_NAME];
-};
-
 static const struct optdef *scan_opt(const struct optdef *defs, const char *name,
 				     size_t len)
 {
@@ -518,31 +506,6 @@ static const struct optdef *scan_opt(const struct optdef *defs, const char *name
 			return d;
 	}
 	return NULL;
-}
-
-static const struct optdef *find_opt(struct ipt_reader *ir, const struct optdef *defs,
-				     const char *name, size_t len)
-{
-	struct opt_memo *m;
-	uintptr_t h = (uintptr_t)defs >> 4;
-
-	if (!defs || len >= MEMO_NAME)
-		return scan_opt(defs, name, len);
-	if (!ir->memo) {
-		ir->memo = calloc(MEMO_SLOTS, sizeof(*ir->memo));
-		if (!ir->memo)
-			oom();
-	}
-	for (size_t i = 0; i < len; i++)
-		h = h * 31 + (unsigned char)name[i];
-	m = &ir->memo[h % MEMO_SLOTS];
-	if (m->defs == defs && m->len == len && memcmp(m->name, name, len) == 0)
-		return m->found;
-	m->defs = defs;
-	m->len = (uint8_t)len;
-	memcpy(m->name, name, len);
-	m->found = scan_opt(defs, name, len);
-	return m->found;
 }
 
 static bool is_option(const struct ipt_arg *a)
@@ -775,8 +738,8 @@ static void add_match(struct cmd *c, struct rule *r, uint8_t field,
 
 /* --- reading the options ------------------------------------------------------------- */
 
-static unsigned proto_of(struct cmd *c, const struct ipt_arg *a, bool *ok,
-			 int *ret_num)
+/* What "-p NAME" names: its number, or -1 (NAME is NUL-terminated). */
+static int proto_number(const char *name, size_t len)
 {
 	unsigned long num;
 	static const struct { const char *name; int num; } aliases[] = {
@@ -793,16 +756,229 @@ static unsigned proto_of(struct cmd *c, const struct ipt_arg *a, bool *ok,
 	};
 	int n = -1;
 
-	*ok = true;
-	if (parse_num(a->s, a->len, 255, &num)) {
-		n = (int)num;
+	if (parse_num(name, len, 255, &num))
+		return (int)num;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
+		if (strcasecmp(name, aliases[i].name) == 0)
+			n = aliases[i].num;
+	if (n < 0)
+		n = ipproto_number(name, len);
+	return n;
+}
+
+/* The match NAME in modules[], or -1. */
+static int module_index(const char *name)
+{
+	int m = -1;
+
+	for (size_t i = 0; i < sizeof(modules) / sizeof(*modules); i++)
+		if (streq(modules[i].name, name))
+			m = (int)i;
+	return m;
+}
+
+/* The target NAME in targets[], or -1. */
+static int target_index(const char *name)
+{
+	int t = -1;
+
+	for (size_t i = 0; i < sizeof(targets) / sizeof(*targets); i++)
+		if (streq(targets[i].name, name))
+			t = (int)i;
+	return t;
+}
+
+static bool other_target(const char *name)
+{
+	return bsearch(&name, other_targets,
+		       sizeof(other_targets) / sizeof(*other_targets),
+		       sizeof(*other_targets), cmp_name) != NULL;
+}
+
+static bool shipped_match(const char *name);
+
+/* --- words -------------------------------------------------------------------------------- */
+
+/*
+ * What the tables say of one word.  A rule names a handful of options,
+ * matches, targets and protocols, each looked up in several tables, and a
+ * dump names the same few in every rule: the answers are kept per word in
+ * a small direct-mapped memo, each worked out the first time it is asked.
+ */
+#define MEMO_SLOTS 256
+#define MEMO_NAME 24
+
+enum opt_table {
+	OT_GENERAL, OT_TCP, OT_UDP, OT_SCTP, OT_DCCP, OT_MULTIPORT,
+	OT_CONNTRACK, OT_STATE, OT_COMMENT, OT_SET, OT_DNAT, OT_SNAT,
+	OT_MASQ, OT_REDIRECT, OT_TPROXY, OT_REJECT, NOPT_TABLES,
+};
+
+/* Every table of options modules[] and targets[] name, and the general. */
+static const struct optdef *const opt_tables[NOPT_TABLES] = {
+	[OT_GENERAL] = general_opts, [OT_TCP] = tcp_opts,
+	[OT_UDP] = udp_opts, [OT_SCTP] = sctp_opts, [OT_DCCP] = dccp_opts,
+	[OT_MULTIPORT] = multiport_opts, [OT_CONNTRACK] = conntrack_opts,
+	[OT_STATE] = state_opts, [OT_COMMENT] = comment_opts,
+	[OT_SET] = set_opts, [OT_DNAT] = dnat_opts, [OT_SNAT] = snat_opts,
+	[OT_MASQ] = masq_opts, [OT_REDIRECT] = redirect_opts,
+	[OT_TPROXY] = tproxy_opts, [OT_REJECT] = reject_opts,
+};
+
+static int8_t opt_table_of(const struct optdef *defs)
+{
+	for (int8_t i = 0; i < NOPT_TABLES; i++)
+		if (opt_tables[i] == defs)
+			return i;
+	return -1;
+}
+
+enum {
+	W_OPTS = 1,		/* opt[] */
+	W_PROTO = 2,		/* proto */
+	W_MATCH = 4,		/* module, shipped */
+	W_TARGET = 8,		/* target, other_target */
+};
+
+struct word_memo {
+	uint64_t x, y;		/* word_bits() of the name */
+	uint8_t len;		/* 0: an empty slot */
+	uint8_t have;		/* W_*: the answers worked out */
+	char name[MEMO_NAME];	/* NUL-terminated */
+	uint8_t opt[NOPT_TABLES];	/* 1 + its index in each table; 0: none */
+	int16_t proto;		/* proto_number() */
+	int8_t module;		/* module_index() */
+	int8_t target;		/* target_index() */
+	bool shipped;		/* shipped_match() */
+	bool other_target;	/* other_target() */
+};
+
+/*
+ * A word of 1 to MEMO_NAME - 1 bytes as two 8-byte numbers, read without
+ * passing its end: the first and the last eight bytes (overlapping), or
+ * four and four, or its first, middle and last byte.  Words of up to 16
+ * bytes are all in them; the hash needs no more.
+ */
+static inline void word_bits(const char *s, size_t len, uint64_t *x, uint64_t *y)
+{
+	if (len >= 8) {
+		memcpy(x, s, 8);
+		memcpy(y, s + len - 8, 8);
+	} else if (len >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + len - 4, 4);
+		*x = a;
+		*y = b;
 	} else {
-		for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
-			if (strcasecmp(a->s, aliases[i].name) == 0)
-				n = aliases[i].num;
-		if (n < 0)
-			n = ipproto_number(a->s, a->len);
+		*x = (unsigned char)s[0] | (unsigned char)s[len / 2] << 8 |
+		     (unsigned char)s[len - 1] << 16;
+		*y = 0;
 	}
+}
+
+/* Whether M holds the word S of LEN bytes, X and Y its word_bits(). */
+static inline bool word_is(const struct word_memo *m, const char *s, size_t len,
+			   uint64_t x, uint64_t y)
+{
+	uint64_t u, v;
+
+	if (m->len != len || m->x != x || m->y != y)
+		return false;
+	if (len <= 16)
+		return true;
+	/* bytes 8 to 15 of 17 to 23 */
+	memcpy(&u, m->name + 8, 8);
+	memcpy(&v, s + 8, 8);
+	return u == v;
+}
+
+static struct word_memo *word_fill(struct word_memo *m, const char *s,
+				   size_t len, uint64_t x, uint64_t y,
+				   unsigned want);
+
+/*
+ * The memo's answers WANT for the word S (LEN bytes; as a C string the
+ * same as S), or NULL where the word is not kept (too long: then it is a
+ * chain's name).  The slot is the word's until the next call.
+ */
+static inline struct word_memo *word(struct ipt_reader *ir, const char *s,
+				     size_t len, unsigned want)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ull;
+	struct word_memo *m;
+	uint64_t x, y;
+
+	if (!len || len >= MEMO_NAME)
+		return NULL;
+	word_bits(s, len, &x, &y);
+	m = &ir->memo[((((x * k) ^ y ^ len) * k) >> 56) % MEMO_SLOTS];
+	if (word_is(m, s, len, x, y) && (m->have & want) == want)
+		return m;
+	return word_fill(m, s, len, x, y, want);
+}
+
+static struct word_memo *word_fill(struct word_memo *m, const char *s,
+				   size_t len, uint64_t x, uint64_t y,
+				   unsigned want)
+{
+	if (!word_is(m, s, len, x, y)) {
+		m->x = x;
+		m->y = y;
+		m->len = (uint8_t)len;
+		memcpy(m->name, s, len);
+		m->name[len] = '\0';
+		m->have = 0;
+	}
+	if (want & W_OPTS) {
+		for (unsigned t = 0; t < NOPT_TABLES; t++) {
+			const struct optdef *d = scan_opt(opt_tables[t], m->name, len);
+
+			m->opt[t] = d ? (uint8_t)(d - opt_tables[t] + 1) : 0;
+		}
+	}
+	if (want & W_PROTO)
+		m->proto = (int16_t)proto_number(m->name, len);
+	if (want & W_MATCH) {
+		m->module = (int8_t)module_index(m->name);
+		m->shipped = shipped_match(m->name);
+	}
+	if (want & W_TARGET) {
+		m->target = (int8_t)target_index(m->name);
+		m->other_target = other_target(m->name);
+	}
+	m->have |= (uint8_t)want;
+	return m;
+}
+
+static bool match_shipped(struct ipt_reader *ir, const struct ipt_arg *a)
+{
+	const struct word_memo *w = word(ir, a->s, a->len, W_MATCH);
+
+	return w ? w->shipped : shipped_match(a->s);
+}
+
+/* The option NAME of opt_tables[TAB] (none if TAB < 0); W: NAME's memo. */
+static const struct optdef *opt_in(const struct word_memo *w, int tab,
+				   const char *name, size_t len)
+{
+	if (tab < 0)
+		return NULL;
+	if (!w)
+		return scan_opt(opt_tables[tab], name, len);
+	return w->opt[tab] ? &opt_tables[tab][w->opt[tab] - 1] : NULL;
+}
+
+/* --- reading the options, continued ------------------------------------------------------- */
+
+static unsigned proto_of(struct cmd *c, const struct ipt_arg *a, bool *ok,
+			 int *ret_num)
+{
+	const struct word_memo *w = word(c->ir, a->s, a->len, W_PROTO);
+	int n = w ? w->proto : proto_number(a->s, a->len);
+
+	*ok = true;
 	if (n < 0) {
 		cmd_error(c, &a->loc, "unknown protocol '%s' specified", a->s);
 		*ok = false;
@@ -840,14 +1016,20 @@ static const char *proto_module(int num)
 
 #define L4_PORTS (L4_TCP | L4_UDP | L4_SCTP | L4_DCCP | L4_UDPLITE)
 
-static bool load_module(struct cmd *c, const char *name, const struct ipt_arg *arg)
+/* The match NAME (LEN bytes) for "-m NAME", or as "-p" loads it. */
+static bool load_module(struct cmd *c, const char *name, size_t len,
+			const struct ipt_arg *arg)
 {
+	const struct word_memo *w = word(c->ir, name, len, W_MATCH);
+	int mod = w ? w->module : module_index(name);
+	const struct moddef *m;
 	struct loaded *l;
 
 	if (proto_module(c->protonum) && streq(name, proto_module(c->protonum)))
 		c->proto_loaded = true;	/* "-p tcp -m tcp": the same match */
-	for (size_t i = 0; i < c->nmods; i++)
-		if (streq(c->mods[i].name, name) && c->mods[i].opts)
+	/* loaded already (a match unknown to portolan is loaded again) */
+	for (size_t i = 0; i < c->nmods && mod >= 0; i++)
+		if (c->mods[i].mod == mod)
 			return true;
 	if (c->nmods == MAX_MODS) {
 		cmd_error(c, &arg->loc, "too many matches in one rule");
@@ -857,25 +1039,30 @@ static bool load_module(struct cmd *c, const char *name, const struct ipt_arg *a
 	l->name = name;
 	l->arg = arg;
 	l->opts = NULL;
-	for (size_t i = 0; i < sizeof(modules) / sizeof(*modules); i++) {
-		if (!streq(modules[i].name, name))
-			continue;
-		if (modules[i].proto && modules[i].proto != c->proto) {
-			/* x_tables refuses it when the rule is loaded */
-			cmd_error(c, &arg->loc, "%s match: only valid for protocol %d ('-p %s')",
-				  name, l4_number(modules[i].proto), name);
-			return false;
-		}
-		if (modules[i].proto && c->proto_neg)
-			warn(c->ir, &arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
-			     name, name);
-		l->opts = modules[i].opts;
+	l->mod = l->tab = -1;
+	if (mod < 0)
+		return true;
+	m = &modules[mod];
+	if (m->proto && m->proto != c->proto) {
+		/* x_tables refuses it when the rule is loaded */
+		cmd_error(c, &arg->loc, "%s match: only valid for protocol %d ('-p %s')",
+			  name, l4_number(m->proto), name);
+		return false;
 	}
+	if (m->proto && c->proto_neg)
+		warn(c->ir, &arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
+		     name, name);
+	l->opts = m->opts;
+	l->mod = (int8_t)mod;
+	l->tab = opt_table_of(m->opts);
 	return true;
 }
 
 static void set_target(struct cmd *c, const struct ipt_arg *a, bool is_goto)
 {
+	const struct word_memo *w;
+	int t;
+
 	if (c->target_arg) {
 		cmd_error(c, &a->loc, "multiple -j or -g flags not allowed");
 		return;
@@ -884,12 +1071,13 @@ static void set_target(struct cmd *c, const struct ipt_arg *a, bool is_goto)
 	c->is_goto = is_goto;
 	if (is_goto)
 		return;
-	for (size_t i = 0; i < sizeof(targets) / sizeof(*targets); i++)
-		if (streq(targets[i].name, a->s))
-			c->target = &targets[i];
-	c->target_other = bsearch(&a->s, other_targets,
-				  sizeof(other_targets) / sizeof(*other_targets),
-				  sizeof(*other_targets), cmp_name) != NULL;
+	w = word(c->ir, a->s, a->len, W_TARGET);
+	t = w ? w->target : target_index(a->s);
+	if (t >= 0) {
+		c->target = &targets[t];
+		c->target_tab = opt_table_of(c->target->opts);
+	}
+	c->target_other = w ? w->other_target : other_target(a->s);
 }
 
 static void opaque_add(struct cmd *c, size_t from, size_t to)
@@ -1062,10 +1250,10 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 			cmd_error(c, &val->loc, "empty match name");
 			return;
 		}
-		if (!shipped_match(val->s))
+		if (!match_shipped(c->ir, val))
 			warn(c->ir, &val->loc, "match '%s' is not one iptables itself ships: loading needs its extension (xtables-addons ...); kept as an opaque match",
 			     val->s);
-		if (!load_module(c, val->s, val))
+		if (!load_module(c, val->s, val->len, val))
 			return;
 		/* a new instance: "-p tcp --dport 22 -m tcp --dport 23" */
 		if (streq(val->s, "multiport"))
@@ -1213,16 +1401,17 @@ static const struct optdef *prefix_opt(const struct optdef *defs, const char *na
 static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 				   bool *unknown_ext)
 {
-	const struct optdef *d = find_opt(c->ir, general_opts, name, len);
+	const struct word_memo *w = word(c->ir, name, len, W_OPTS);
+	const struct optdef *d = opt_in(w, OT_GENERAL, name, len);
 	bool ambiguous = false;
 
 	*unknown_ext = false;
 	if (d)
 		return d;
-	if (c->target && c->target->opts && (d = find_opt(c->ir, c->target->opts, name, len)))
+	if (c->target && c->target->opts && (d = opt_in(w, c->target_tab, name, len)))
 		return d;
 	for (size_t k = c->nmods; k-- > 0; )
-		if ((d = find_opt(c->ir, c->mods[k].opts, name, len)))
+		if ((d = opt_in(w, c->mods[k].tab, name, len)))
 			return d;
 	for (size_t k = 0; k < c->nmods; k++)
 		*unknown_ext |= !c->mods[k].opts;
@@ -1246,7 +1435,8 @@ static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 	 * is not known otherwise. */
 	if (proto_module(c->protonum) && !c->proto_loaded) {
 		c->proto_loaded = true;
-		if (!load_module(c, proto_module(c->protonum), c->proto_arg))
+		if (!load_module(c, proto_module(c->protonum),
+				 strlen(proto_module(c->protonum)), c->proto_arg))
 			return NULL;
 		return lookup(c, name, len, unknown_ext);
 	}
@@ -2057,7 +2247,8 @@ void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
 	/* one command buffer per reader, a few KiB: cleared up to its arrays */
 	if (!ir->cmd) {
 		ir->cmd = malloc(sizeof(*c));
-		if (!ir->cmd)
+		ir->memo = calloc(MEMO_SLOTS, sizeof(*ir->memo));
+		if (!ir->cmd || !ir->memo)
 			oom();
 	}
 	c = ir->cmd;
