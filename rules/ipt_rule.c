@@ -1014,8 +1014,6 @@ static const char *proto_module(int num)
 	return NULL;
 }
 
-#define L4_PORTS (L4_TCP | L4_UDP | L4_SCTP | L4_DCCP | L4_UDPLITE)
-
 /* The match NAME (LEN bytes) for "-m NAME", or as "-p" loads it. */
 static bool load_module(struct cmd *c, const char *name, size_t len,
 			const struct ipt_arg *arg)
