@@ -21,18 +21,44 @@
  * overwritten when another range hashes to it, so memory stays bounded).
  */
 #define CACHE_SLOTS 8192
-#define TEXT_MAX 2048	/* longest text a range_text() writes */
 /* [lo, hi] pairs as JSON: every match and service has one. */
 #define PAIR_BITS 13
 
 struct cache_slot {
 	uint32_t key;		/* lo << 16 | hi */
 	uint16_t protos;	/* what it is for, | 0x100; 0: empty slot */
-	uint16_t len;
-	union {
-		char *text;	/* text: range_text() output (malloc'd) */
-		json_t *json;	/* json: service_json() of one protocol */
-	} u;
+	json_t *json;		/* service_json() of one protocol */
+};
+
+/*
+ * The text cache is larger: a range's text is made in a few hundred
+ * instructions, less than a malloc and free, so texts are kept in one
+ * block, and when it is full the cache starts over.  A slot is 12 bytes.
+ */
+#define TEXT_BITS 16
+#define TEXT_BLOCK (1u << 20)	/* bytes of text kept at most */
+#define TEXT_MAX 2048		/* room made for one range_text() */
+
+struct text_slot {
+	uint32_t key;		/* lo << 16 | hi */
+	uint16_t protos;	/* what it is for, | 0x100; 0: empty slot */
+	uint16_t len;		/* of the text with ", " before it */
+	uint32_t off;		/* where the ", " is in ports.text */
+};
+
+/* The start of a match's line ("    tcp dport != "), by what it says. */
+#define MATCH_SLOTS 64
+
+struct match_slot {
+	uint16_t key;		/* match_key() + 1; 0: empty slot */
+	uint8_t len;
+	char s[53];		/* "    " tcp,udp,sctp,dccp,udplite,th " ct " sport " != " */
+};
+
+/* A name with its length, for text written again and again. */
+struct sized {
+	const char *s;
+	size_t len;
 };
 
 struct pair_slot {
@@ -84,10 +110,20 @@ struct ports {
 	struct ipset_db *ipsets;
 	json_t *diags;
 	int status;
-	struct cache_slot *cache;	/* CACHE_SLOTS */
+	struct cache_slot *cache;	/* CACHE_SLOTS, JSON only */
 	struct pair_slot *pairs;	/* 1 << PAIR_BITS, JSON only */
 	json_t *names[JN_COUNT];
 	json_t *protos[256];		/* protocol lists, by enum l4 bits */
+	/* text only */
+	struct text_slot *tslots;	/* 1 << TEXT_BITS */
+	char *text;			/* TEXT_BLOCK */
+	size_t ntext;
+	struct match_slot *mslots;	/* MATCH_SLOTS */
+	struct sized verdicts[VERDICT_MAP + 2];	/* the last: any other */
+	struct sized file;		/* the name of file_index */
+	uint32_t file_index;		/* UINT32_MAX: none yet */
+	char *chain;			/* "  inet filter input #" */
+	size_t nchain, achain;
 };
 
 static struct cache_slot *cache_slot(const struct ports *pt, uint16_t lo,
@@ -106,15 +142,14 @@ static bool cache_hit(const struct cache_slot *s, uint16_t lo, uint16_t hi,
 
 static void cache_free(struct ports *pt)
 {
-	for (size_t i = 0; pt->cache && i < CACHE_SLOTS; i++) {
-		if (!pt->cache[i].protos)
-			continue;
-		if (pt->json)
-			json_decref(pt->cache[i].u.json);
-		else
-			free(pt->cache[i].u.text);
-	}
+	for (size_t i = 0; pt->cache && i < CACHE_SLOTS; i++)
+		if (pt->cache[i].protos)
+			json_decref(pt->cache[i].json);
 	free(pt->cache);
+	free(pt->tslots);
+	free(pt->text);
+	free(pt->mslots);
+	free(pt->chain);
 	for (size_t i = 0; pt->pairs && i < 1u << PAIR_BITS; i++)
 		json_decref(pt->pairs[i].json);
 	free(pt->pairs);
@@ -148,41 +183,86 @@ static void oflush(void)
 	olen = 0;
 }
 
-static void outn(const char *s, size_t n)
+static __attribute__((noinline)) void outn_flushing(const char *s, size_t n)
+{
+	oflush();
+	if (n > sizeof(obuf)) {
+		fwrite(s, 1, n, stdout);
+		return;
+	}
+	memcpy(obuf, s, n);
+	olen = n;
+}
+
+/* Inline, so that a literal's length is known when compiling and the
+ * common case is a compare and a copy. */
+static inline void outn(const char *s, size_t n)
 {
 	if (olen + n > sizeof(obuf)) {
-		oflush();
-		if (n > sizeof(obuf)) {
-			fwrite(s, 1, n, stdout);
-			return;
-		}
+		outn_flushing(s, n);
+		return;
 	}
 	memcpy(obuf + olen, s, n);
 	olen += n;
 }
 
-static void outs(const char *s)
+static inline void outs(const char *s)
 {
 	outn(s, strlen(s));
 }
 
-static void outc(char c)
+static inline void outc(char c)
 {
 	if (olen == sizeof(obuf))
 		oflush();
 	obuf[olen++] = c;
 }
 
-static void outu(unsigned v)
+/* Room for N (at most sizeof(obuf)) bytes at the end of obuf, to write in
+ * place; olen is then set past what was written. */
+static inline char *oroom(size_t n)
 {
-	char b[12];
-	size_t i = sizeof(b);
+	if (olen + n > sizeof(obuf))
+		oflush();
+	return obuf + olen;
+}
 
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	outn(b + i, sizeof(b) - i);
+#define U32_DIGITS 10
+
+/* V in decimal at P, two digits a step; returns the end.  P has room for
+ * U32_DIGITS bytes. */
+static inline char *put_u(char *p, uint32_t v)
+{
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	unsigned n = 1u + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
+		     (v >= 100000) + (v >= 1000000) + (v >= 10000000) +
+		     (v >= 100000000) + (v >= 1000000000);
+	char *q = p + n;
+
+	while (v >= 100) {
+		unsigned d = v % 100 * 2;
+
+		v /= 100;
+		*--q = pairs[d + 1];
+		*--q = pairs[d];
+	}
+	if (v >= 10) {
+		*--q = pairs[v * 2 + 1];
+		*--q = pairs[v * 2];
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return p + n;
+}
+
+static inline void outu(unsigned v)
+{
+	olen = (size_t)(put_u(oroom(U32_DIGITS), v) - obuf);
 }
 
 /*
@@ -364,12 +444,12 @@ static json_t *cached_service_json(struct ports *pt, const struct portrange *pr,
 
 	if (!cache_hit(s, pr->lo, pr->hi, proto)) {
 		if (s->protos)
-			json_decref(s->u.json);
-		s->u.json = service_json(pt, pr, proto);
+			json_decref(s->json);
+		s->json = service_json(pt, pr, proto);
 		s->key = (uint32_t)pr->lo << 16 | pr->hi;
 		s->protos = (uint16_t)(proto | 0x100);
 	}
-	return json_incref(s->u.json);
+	return json_incref(s->json);
 }
 
 static json_t *services_json(struct ports *pt, const struct portset *ps,
@@ -625,47 +705,61 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 	}
 }
 
-static void cached_range_text(const struct ports *pt, const struct portrange *pr,
-			      unsigned protos)
+static struct text_slot *text_slot(const struct ports *pt, uint32_t key,
+				   unsigned protos)
 {
-	struct cache_slot *s = cache_slot(pt, pr->lo, pr->hi, protos);
-	size_t from, flushes;
+	uint64_t h = ((uint64_t)key << 8 | protos) * 0x9e3779b97f4a7c15ull;
 
-	if (cache_hit(s, pr->lo, pr->hi, protos)) {
-		outn(s->u.text, s->len);
+	return &pt->tslots[h >> (64 - TEXT_BITS)];
+}
+
+/* A range's text, after ", " unless it is the first of its set. */
+static void cached_range_text(struct ports *pt, const struct portrange *pr,
+			      unsigned protos, bool first)
+{
+	uint32_t key = (uint32_t)pr->lo << 16 | pr->hi;
+	struct text_slot *s = text_slot(pt, key, protos);
+	size_t from, flushes, len;
+
+	if (s->protos == (protos | 0x100) && s->key == key) {
+		outn(pt->text + s->off + 2 * first, s->len - 2u * first);
 		return;
 	}
 	/* Made in the output buffer in one piece, then kept. */
-	if (olen + TEXT_MAX > sizeof(obuf))
-		oflush();
+	if (!first)
+		outn(", ", 2);
+	oroom(TEXT_MAX);
 	from = olen;
 	flushes = oflushes;
 	range_text(pt, pr, protos);
-	if (oflushes != flushes || olen - from > UINT16_MAX)
+	len = olen - from + 2;
+	if (oflushes != flushes || len > UINT16_MAX || len > TEXT_BLOCK)
 		return;		/* longer than foreseen: not kept */
-	free(s->protos ? s->u.text : NULL);
-	s->len = (uint16_t)(olen - from);
-	s->u.text = malloc(s->len ? s->len : 1);
-	if (!s->u.text)
-		abort();
-	memcpy(s->u.text, obuf + from, s->len);
-	s->key = (uint32_t)pr->lo << 16 | pr->hi;
+	if (pt->ntext + len > TEXT_BLOCK) {
+		/* full: start over rather than keep track of what is old */
+		memset(pt->tslots, 0, sizeof(*pt->tslots) << TEXT_BITS);
+		pt->ntext = 0;
+	}
+	memcpy(pt->text + pt->ntext, ", ", 2);
+	memcpy(pt->text + pt->ntext + 2, obuf + from, len - 2);
+	s->key = key;
 	s->protos = (uint16_t)(protos | 0x100);
+	s->len = (uint16_t)len;
+	s->off = (uint32_t)pt->ntext;
+	pt->ntext += len;
 }
 
-static void portset_text(const struct ports *pt, const struct portset *ps,
+static void portset_text(struct ports *pt, const struct portset *ps,
 			 unsigned protos)
 {
-	for (uint32_t i = 0; i < ps->n; i++) {
-		if (i)
-			outs(", ");
-		if (i == 8) {
-			outs("... ");
-			outu(ps->n - i);
-			outs(" more ranges");
-			break;
-		}
-		cached_range_text(pt, &ps->r[i], protos);
+	uint32_t n = ps->n < 8 ? ps->n : 8;
+
+	for (uint32_t i = 0; i < n; i++)
+		cached_range_text(pt, &ps->r[i], protos, i == 0);
+	if (ps->n > n) {
+		outs(", ... ");
+		outu(ps->n - n);
+		outs(" more ranges");
 	}
 	if (!ps->n)
 		outs("(none)");
@@ -685,6 +779,40 @@ static void protos_text(unsigned protos)
 	}
 }
 
+/* What the start of a match's line depends on: its protocols, field,
+ * negation and whether it is ct's. */
+static unsigned match_key(const struct port_match *m)
+{
+	unsigned field = m->field <= FIELD_SPORT ? m->field : FIELD_PORT;
+
+	return m->protos | field << 8 | (m->source == SRC_CT) << 10 | m->negated << 11;
+}
+
+/* "    tcp dport ", "    tcp,udp ct sport != " */
+static void match_start(struct ports *pt, const struct port_match *m)
+{
+	unsigned key = match_key(m);
+	struct match_slot *s = &pt->mslots[(key ^ key >> 6 ^ key >> 9) % MATCH_SLOTS];
+	size_t from;
+
+	if (s->key == key + 1) {
+		outn(s->s, s->len);
+		return;
+	}
+	oroom(sizeof(s->s));
+	from = olen;
+	outs("    ");
+	protos_text(m->protos);
+	outs(m->source == SRC_CT ? " ct " : " ");
+	outs(field_name(m->field));
+	outs(m->negated ? " != " : " ");
+	if (olen - from > sizeof(s->s))
+		return;		/* cannot be (45 bytes at most), but safe */
+	s->key = (uint16_t)(key + 1);
+	s->len = (uint8_t)(olen - from);
+	memcpy(s->s, obuf + from, s->len);
+}
+
 /* The protocols a rule's NAT ports are for: those its matches name. */
 static unsigned rule_protos(const struct rule *r)
 {
@@ -695,27 +823,58 @@ static unsigned rule_protos(const struct rule *r)
 	return protos && !(protos & L4_ANY) ? protos : L4_TCP | L4_UDP;
 }
 
-static void rule_text(const struct ports *pt, const struct ruleset *rs,
-		      const struct table *t, const struct chain *c,
+/* "  inet filter input #": what a chain's rules have between the line
+ * number and their index. */
+static void chain_text(struct ports *pt, const struct table *t, const struct chain *c)
+{
+	const char *fam = family_name(t->family);
+	size_t lf = strlen(fam), lt = strlen(t->name), lc = strlen(c->name);
+	size_t n = 2 + lf + 1 + lt + 1 + lc + 2;
+	char *p;
+
+	if (n > pt->achain) {
+		free(pt->chain);
+		pt->achain = n;
+		pt->chain = malloc(n);
+		if (!pt->chain)
+			abort();
+	}
+	p = pt->chain;
+	memcpy(p, "  ", 2);
+	memcpy(p += 2, fam, lf);
+	*(p += lf) = ' ';
+	memcpy(++p, t->name, lt);
+	*(p += lt) = ' ';
+	memcpy(++p, c->name, lc);
+	memcpy(p + lc, " #", 2);
+	pt->nchain = n;
+}
+
+static void rule_text(struct ports *pt, const struct ruleset *rs,
 		      const struct rule *r, uint32_t index)
 {
-	const struct source_file *f = &rs->files[r->loc.file];
+	const struct sized *v = &pt->verdicts[r->verdict <= VERDICT_MAP ? r->verdict :
+					      VERDICT_MAP + 1];
+	char *p;
 
-	outs(f->name);
-	if (r->loc.line) {
-		outc(':');
-		outu(r->loc.line);
+	if (pt->file_index != r->loc.file) {
+		pt->file_index = r->loc.file;
+		pt->file.s = rs->files[r->loc.file].name;
+		pt->file.len = strlen(pt->file.s);
 	}
-	outs("  ");
-	outs(family_name(t->family));
-	outc(' ');
-	outs(t->name);
-	outc(' ');
-	outs(c->name);
-	outs(" #");
-	outu(index);
-	outs("  ");
-	outs(verdict_name(r->verdict));
+	outn(pt->file.s, pt->file.len);
+	if (r->loc.line) {
+		p = oroom(1 + U32_DIGITS);
+		*p = ':';
+		olen = (size_t)(put_u(p + 1, r->loc.line) - obuf);
+	}
+	outn(pt->chain, pt->nchain);
+	/* verdict names are short (verdict_name()'s, checked in
+	 * ports_text_init()) */
+	p = put_u(oroom(U32_DIGITS + 2 + 16), index);
+	memcpy(p, "  ", 2);
+	memcpy(p + 2, v->s, v->len);
+	olen = (size_t)(p + 2 + v->len - obuf);
 	if (r->target) {
 		outc(' ');
 		outs(r->target);
@@ -724,11 +883,7 @@ static void rule_text(const struct ports *pt, const struct ruleset *rs,
 	for (uint32_t i = 0; i < r->nmatches; i++) {
 		const struct port_match *m = &r->matches[i];
 
-		outs("    ");
-		protos_text(m->protos);
-		outs(m->source == SRC_CT ? " ct " : " ");
-		outs(field_name(m->field));
-		outs(m->negated ? " != " : " ");
+		match_start(pt, m);
 		if (m->set) {
 			outc('@');
 			outs(m->set);
@@ -759,6 +914,8 @@ static void emit(struct ports *pt, const struct ruleset *rs)
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			const struct chain *c = t->chains[ci];
 
+			if (!pt->json)
+				chain_text(pt, t, c);
 			for (uint32_t ri = 0; ri < c->nrules; ri++) {
 				const struct rule *r = c->rules[ri];
 
@@ -767,11 +924,29 @@ static void emit(struct ports *pt, const struct ruleset *rs)
 				if (pt->json)
 					rule_json(pt, rs, &nm, t, c, r, ri);
 				else
-					rule_text(pt, rs, t, c, r, ri);
+					rule_text(pt, rs, r, ri);
 			}
 		}
 	}
 	rule_names_release(&nm);
+	pt->file_index = UINT32_MAX;	/* its name is RS's */
+}
+
+/* What the text output keeps from rule to rule. */
+static void ports_text_init(struct ports *pt)
+{
+	pt->tslots = calloc(1u << TEXT_BITS, sizeof(*pt->tslots));
+	pt->text = malloc(TEXT_BLOCK);
+	pt->mslots = calloc(MATCH_SLOTS, sizeof(*pt->mslots));
+	if (!pt->tslots || !pt->text || !pt->mslots)
+		abort();
+	for (unsigned v = 0; v <= VERDICT_MAP + 1; v++) {
+		pt->verdicts[v].s = verdict_name((enum verdict)v);
+		pt->verdicts[v].len = strlen(pt->verdicts[v].s);
+		if (pt->verdicts[v].len > 16)
+			abort();	/* rule_text() makes room for 16 */
+	}
+	pt->file_index = UINT32_MAX;
 }
 
 static void diags_json(struct ports *pt, const struct ruleset *rs)
@@ -910,11 +1085,14 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	pt.diags = json_array();
 	if (ipset_file && !read_ipsets(&pt, ipset_file))
 		return EXIT_USAGE;
-	pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));
-	if (pt.json)
+	if (pt.json) {
+		pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));
 		pt.pairs = calloc(1u << PAIR_BITS, sizeof(*pt.pairs));
-	if (!pt.cache || (pt.json && !pt.pairs))
-		abort();
+		if (!pt.cache || !pt.pairs)
+			abort();
+	} else {
+		ports_text_init(&pt);
+	}
 	if (pt.json) {
 		outs("{\n  \"registry\": {\"updated\": ");
 		if (pt.reg->updated) {
