@@ -27,15 +27,17 @@ enum {
 /*
  * Comments repeat their words ("ingress-nginx/svc-12:dns" on thousands of
  * rules): what the registry and the list of common words say of a word is
- * looked up once, and kept in a direct-mapped cache.
+ * looked up once, and kept in a direct-mapped cache.  It is large enough
+ * for the words that vary ("svc-12": ten thousand on a 100k-rule
+ * kube-proxy dump) to stay until they come back.
  */
-#define WORD_SLOTS 256
+#define WORD_SLOTS 4096
 #define WORD_MAX 32
 
 struct word_slot {
 	char w[WORD_MAX];	/* "": free */
 	uint32_t first, n;	/* registry_find_name()'s answer */
-	bool common;		/* common_word() */
+	bool common;		/* common_word(); asked only of registered names */
 };
 
 struct ctx {
@@ -898,7 +900,9 @@ static const struct word_slot *find_word(struct ctx *c, const char *w, size_t le
 
 		s->n = (uint32_t)registry_find_name(c->reg, w, &first);
 		s->first = (uint32_t)first;
-		s->common = common_word(w);
+		/* a word the registry lacks names nothing (most words in
+		 * comments): the ninety compares are left out */
+		s->common = s->n && common_word(w);
 		memcpy(s->w, w, len + 1);
 	}
 	return s;
