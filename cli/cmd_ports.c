@@ -227,42 +227,9 @@ static inline char *oroom(size_t n)
 	return obuf + olen;
 }
 
-#define U32_DIGITS 10
-
-/* V in decimal at P, two digits a step; returns the end.  P has room for
- * U32_DIGITS bytes. */
-static inline char *put_u(char *p, uint32_t v)
-{
-	static const char pairs[] =
-		"0001020304050607080910111213141516171819"
-		"2021222324252627282930313233343536373839"
-		"4041424344454647484950515253545556575859"
-		"6061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	unsigned n = 1u + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
-		     (v >= 100000) + (v >= 1000000) + (v >= 10000000) +
-		     (v >= 100000000) + (v >= 1000000000);
-	char *q = p + n;
-
-	while (v >= 100) {
-		unsigned d = v % 100 * 2;
-
-		v /= 100;
-		*--q = pairs[d + 1];
-		*--q = pairs[d];
-	}
-	if (v >= 10) {
-		*--q = pairs[v * 2 + 1];
-		*--q = pairs[v * 2];
-	} else {
-		*--q = (char)('0' + v);
-	}
-	return p + n;
-}
-
 static inline void outu(unsigned v)
 {
-	olen = (size_t)(put_u(oroom(U32_DIGITS), v) - obuf);
+	olen = (size_t)(diagfmt_put_u(oroom(DIAGFMT_U32_DIGITS), v) - obuf);
 }
 
 /*
@@ -864,14 +831,14 @@ static void rule_text(struct ports *pt, const struct ruleset *rs,
 	}
 	outn(pt->file.s, pt->file.len);
 	if (r->loc.line) {
-		p = oroom(1 + U32_DIGITS);
+		p = oroom(1 + DIAGFMT_U32_DIGITS);
 		*p = ':';
-		olen = (size_t)(put_u(p + 1, r->loc.line) - obuf);
+		olen = (size_t)(diagfmt_put_u(p + 1, r->loc.line) - obuf);
 	}
 	outn(pt->chain, pt->nchain);
 	/* verdict names are short (verdict_name()'s, checked in
 	 * ports_text_init()) */
-	p = put_u(oroom(U32_DIGITS + 2 + 16), index);
+	p = diagfmt_put_u(oroom(DIAGFMT_U32_DIGITS + 2 + 16), index);
 	memcpy(p, "  ", 2);
 	memcpy(p + 2, v->s, v->len);
 	olen = (size_t)(p + 2 + v->len - obuf);

@@ -32,47 +32,41 @@ void diagfmt_flush(struct diagfmt_out *o)
 	o->n = 0;
 }
 
-void diagfmt_write(struct diagfmt_out *o, const char *s, size_t len)
+void diagfmt_write_flushing(struct diagfmt_out *o, const char *s, size_t len)
 {
-	if (len > sizeof(o->buf) - o->n) {
-		diagfmt_flush(o);
-		if (len > sizeof(o->buf)) {
-			fwrite(s, 1, len, o->f);
-			return;
-		}
+	diagfmt_flush(o);
+	if (len > sizeof(o->buf)) {
+		fwrite(s, 1, len, o->f);
+		return;
 	}
-	memcpy(o->buf + o->n, s, len);
-	o->n += len;
-}
-
-void diagfmt_puts(struct diagfmt_out *o, const char *s)
-{
-	diagfmt_write(o, s, strlen(s));
-}
-
-void diagfmt_putu(struct diagfmt_out *o, unsigned v)
-{
-	char num[10];
-	size_t k = sizeof(num);
-
-	do
-		num[--k] = (char)('0' + v % 10);
-	while (v /= 10);
-	diagfmt_write(o, num + k, sizeof(num) - k);
+	memcpy(o->buf, s, len);
+	o->n = len;
 }
 
 /* The first N bytes of LINE as blanks (tabs kept: their width stays), or
- * as '~' (N may exceed any buffer: long lines, one-line JSON). */
+ * as '~' (N may exceed any buffer: long lines, one-line JSON).  Blanks are
+ * set whole and the tabs put back: lines have few, mostly in front. */
 static void repeat(struct diagfmt_out *o, const char *line, uint32_t n, bool tabs)
 {
-	char buf[256];
-
 	while (n) {
-		uint32_t k = n < sizeof(buf) ? n : (uint32_t)sizeof(buf);
+		uint32_t k = n < sizeof(o->buf) ? n : (uint32_t)sizeof(o->buf);
+		char *p = diagfmt_room(o, k);
+		uint32_t i = 0;
 
-		for (uint32_t i = 0; i < k; i++)
-			buf[i] = tabs && line[i] == '\t' ? '\t' : tabs ? ' ' : '~';
-		diagfmt_write(o, buf, k);
+		if (tabs) {
+			const char *t;
+
+			for (; i < k && line[i] == '\t'; i++)
+				p[i] = '\t';
+			memset(p + i, ' ', k - i);
+			while (i < k && (t = memchr(line + i, '\t', k - i))) {
+				i = (uint32_t)(t - line);
+				p[i++] = '\t';
+			}
+		} else {
+			memset(p, '~', k);
+		}
+		o->n += k;
 		n -= k;
 		line += k;
 	}

@@ -4,7 +4,9 @@
 #define PORTOLAN_DIAGFMT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ruleset.h"
 
@@ -25,11 +27,76 @@ struct diagfmt_out {
 	char buf[1u << 15];
 };
 
-void diagfmt_write(struct diagfmt_out *o, const char *s, size_t len);
-void diagfmt_puts(struct diagfmt_out *o, const char *s);
-/* V in decimal. */
-void diagfmt_putu(struct diagfmt_out *o, unsigned v);
 void diagfmt_flush(struct diagfmt_out *o);
+/* diagfmt_write() when S does not fit in what is left of the buffer. */
+void diagfmt_write_flushing(struct diagfmt_out *o, const char *s, size_t len);
+
+/* Inline: most pieces are a few bytes, often literals whose length the
+ * compiler knows; the call would cost more than the copy. */
+static inline void diagfmt_write(struct diagfmt_out *o, const char *s, size_t len)
+{
+	if (len > sizeof(o->buf) - o->n) {
+		diagfmt_write_flushing(o, s, len);
+		return;
+	}
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+static inline void diagfmt_puts(struct diagfmt_out *o, const char *s)
+{
+	diagfmt_write(o, s, strlen(s));
+}
+
+/* Room for LEN (at most sizeof(o->buf)) bytes at o->buf + o->n, to write
+ * in place and then advance o->n. */
+static inline char *diagfmt_room(struct diagfmt_out *o, size_t len)
+{
+	if (len > sizeof(o->buf) - o->n)
+		diagfmt_flush(o);
+	return o->buf + o->n;
+}
+
+#define DIAGFMT_U32_DIGITS 10
+
+/* V in decimal at P (room for DIAGFMT_U32_DIGITS bytes), two digits a
+ * step; returns the end. */
+static inline char *diagfmt_put_u(char *p, uint32_t v)
+{
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	unsigned n = 1u + (v >= 10) + (v >= 100) + (v >= 1000) + (v >= 10000) +
+		     (v >= 100000) + (v >= 1000000) + (v >= 10000000) +
+		     (v >= 100000000) + (v >= 1000000000);
+	char *q = p + n;
+
+	while (v >= 100) {
+		unsigned d = v % 100 * 2;
+
+		v /= 100;
+		*--q = pairs[d + 1];
+		*--q = pairs[d];
+	}
+	if (v >= 10) {
+		*--q = pairs[v * 2 + 1];
+		*--q = pairs[v * 2];
+	} else {
+		*--q = (char)('0' + v);
+	}
+	return p + n;
+}
+
+/* V in decimal. */
+static inline void diagfmt_putu(struct diagfmt_out *o, unsigned v)
+{
+	char *p = diagfmt_room(o, DIAGFMT_U32_DIGITS);
+
+	o->n = (size_t)(diagfmt_put_u(p, v) - o->buf);
+}
 
 /* Line LINE of FILE in RS, *RET_LEN bytes without its newline (RET_LEN may
  * be NULL), or NULL; an index of RS's lines is kept until diagfmt_forget(). */

@@ -34,28 +34,42 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 {
 	static const char *const plural[] = { "notes", "warnings", "errors" };
 	struct diagfmt_out o;
+	size_t idlen[CHK_COUNT];
 	bool any = false;
 
-	/* findings go out through one buffer, the summary after it */
+	/* findings go out through one buffer, the summary after it; what
+	 * every finding writes again has its length taken once */
 	o.f = out;
 	o.n = 0;
+	for (int c = 0; c < CHK_COUNT; c++)
+		idlen[c] = strlen(check_defs[c].id);
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct lint_file *lf = &run->files[i];
+		const char *name = NULL;
+		size_t namelen = 0;
 
 		for (size_t k = 0; k < lf->res.n; k++) {
 			const struct finding *f = &lf->res.f[k];
 			const struct source_file *sf = &lf->rs->files[f->loc.file];
+			const char *fname = f->loc.file ? sf->name : lf->name;
+			char *p;
 
 			if (!finding_shown(f))
 				continue;
 			if (color)
 				diagfmt_puts(&o, "\033[1m");
-			diagfmt_puts(&o, f->loc.file ? sf->name : lf->name);
+			if (fname != name) {
+				name = fname;
+				namelen = strlen(name);
+			}
+			diagfmt_write(&o, name, namelen);
 			if (f->loc.line) {
-				diagfmt_write(&o, ":", 1);
-				diagfmt_putu(&o, f->loc.line);
-				diagfmt_write(&o, ":", 1);
-				diagfmt_putu(&o, f->loc.col);
+				p = diagfmt_room(&o, 2 + 2 * DIAGFMT_U32_DIGITS);
+				*p = ':';
+				p = diagfmt_put_u(p + 1, f->loc.line);
+				*p = ':';
+				p = diagfmt_put_u(p + 1, f->loc.col);
+				o.n = (size_t)(p - o.buf);
 			}
 			diagfmt_write(&o, ": ", 2);
 			if (color)
@@ -64,7 +78,7 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 			diagfmt_puts(&o, color ? ":\033[0m " : ": ");
 			diagfmt_puts(&o, f->message);
 			diagfmt_write(&o, " [", 2);
-			diagfmt_puts(&o, check_defs[f->check].id);
+			diagfmt_write(&o, check_defs[f->check].id, idlen[f->check]);
 			diagfmt_write(&o, "]\n", 2);
 			diagfmt_caret(&o, lf->rs, &f->loc, color);
 		}
