@@ -28,7 +28,7 @@ enum {
  * Comments repeat their words ("ingress-nginx/svc-12:dns" on thousands of
  * rules): what the registry and the list of common words say of a word is
  * looked up once, and kept in a direct-mapped cache.  It is large enough
- * for the words that vary ("svc-12": ten thousand on a 100k-rule
+ * for most of the words that vary ("svc-12": ten thousand on a 100k-rule
  * kube-proxy dump) to stay until they come back.
  */
 #define WORD_SLOTS 4096
@@ -74,6 +74,12 @@ static void put(char *buf, size_t size, size_t *n, const char *s, size_t len)
  */
 static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
+	static const char pairs[] =
+		"0001020304050607080910111213141516171819"
+		"2021222324252627282930313233343536373839"
+		"4041424344454647484950515253545556575859"
+		"6061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	size_t n = 0;
 	va_list again;
 
@@ -95,10 +101,18 @@ static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 			put(buf, size, &n, s, strlen(s));
 			break;
 		case 'u':
+			/* two digits a step: ports have five */
 			v = va_arg(ap, unsigned);
-			do
-				num[--k] = (char)('0' + v % 10);
-			while (v /= 10);
+			for (; v >= 100; v /= 100) {
+				num[--k] = pairs[v % 100 * 2 + 1];
+				num[--k] = pairs[v % 100 * 2];
+			}
+			if (v >= 10) {
+				num[--k] = pairs[v * 2 + 1];
+				num[--k] = pairs[v * 2];
+			} else {
+				num[--k] = (char)('0' + v);
+			}
 			put(buf, size, &n, num + k, sizeof(num) - k);
 			break;
 		default:
@@ -539,8 +553,9 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 	bool listener = (inbound && c->admits) || is_nat;
 
 	registry_query(reg, port, (enum reg_proto)proto, &a);
-	/* the other protocols matter only where this one has no assignment */
-	nother = a.cls == REG_CLASS_ASSIGNED ? 0 :
+	/* the other protocols matter only where this one has no assignment,
+	 * and only to a rule that lets new traffic in */
+	nother = a.cls == REG_CLASS_ASSIGNED || !(c->admits || is_nat) || c->established ? 0 :
 		 registry_other_assignments(reg, port, (enum reg_proto)proto, other, 8);
 	for (size_t i = 0; i < nother; i++)
 		oprotos |= other[i].protos;
@@ -594,11 +609,11 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 		for (size_t i = 0; i < a.nrecs; i++) {
 			const struct reg_record *rec = &reg->records[a.recs[i]];
 			const char *flags[4];
-			size_t nf = reg_flag_names(rec->flags & REG_F_STATUS, flags, 4);
 
 			/* the status may sit on the Reserved or Unassigned
 			 * record that replaced the service */
-			if (!nf)
+			if (!(rec->flags & REG_F_STATUS) ||
+			    !reg_flag_names(rec->flags & REG_F_STATUS, flags, 4))
 				continue;
 			/* a port with a live assignment beside it is fine */
 			{
