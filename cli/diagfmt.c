@@ -32,6 +32,12 @@ void diagfmt_flush(struct diagfmt_out *o)
 	o->n = 0;
 }
 
+int diagfmt_dump_to(const char *buf, size_t size, void *out)
+{
+	diagfmt_write(out, buf, size);
+	return 0;
+}
+
 void diagfmt_write_flushing(struct diagfmt_out *o, const char *s, size_t len)
 {
 	diagfmt_flush(o);

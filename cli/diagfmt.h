@@ -28,6 +28,9 @@ struct diagfmt_out {
 };
 
 void diagfmt_flush(struct diagfmt_out *o);
+/* A jansson dump callback (json_dump_callback()) writing to the struct
+ * diagfmt_out OUT: jansson writes a piece at a time, most of them a byte. */
+int diagfmt_dump_to(const char *buf, size_t size, void *out);
 /* diagfmt_write() when S does not fit in what is left of the buffer. */
 void diagfmt_write_flushing(struct diagfmt_out *o, const char *s, size_t len);
 

@@ -7,19 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagfmt.h"
 #include "regfmt.h"
 #include "report.h"
 
-static void item(FILE *out, json_t *j, bool *first)
+/* Jansson writes the item straight into the buffer: json_dumps() built a
+ * string a piece at a time, and printing it copied it once more. */
+static void item(struct diagfmt_out *o, json_t *j, bool *first)
 {
-	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	json_decref(j);
-	if (!text)
+	if (!*first)
+		diagfmt_write(o, ",\n", 2);
+	diagfmt_write(o, "    ", 4);
+	if (json_dump_callback(j, diagfmt_dump_to, o, JSON_COMPACT | JSON_PRESERVE_ORDER))
 		oom();
-	fprintf(out, "%s    %s", *first ? "" : ",\n", text);
+	json_decref(j);
 	*first = false;
-	free(text);
 }
 
 static json_t *finding_json(const struct lint_run *run, const struct lint_file *lf,
@@ -60,22 +62,28 @@ void report_json(FILE *out, const struct lint_run *run)
 	char *text = json_dumps(reg, JSON_COMPACT);
 	bool first = true;
 	json_t *summary;
+	struct diagfmt_out o;
 
 	json_decref(reg);
-	fprintf(out, "{\n  \"registry\": %s,\n  \"findings\": [\n", text ? text : "null");
+	o.f = out;
+	o.n = 0;
+	diagfmt_puts(&o, "{\n  \"registry\": ");
+	diagfmt_puts(&o, text ? text : "null");
+	diagfmt_puts(&o, ",\n  \"findings\": [\n");
 	free(text);
 	for (size_t i = 0; i < run->nfiles; i++)
 		for (size_t k = 0; k < run->files[i].res.n; k++)
 			if (finding_shown(&run->files[i].res.f[k]))
-				item(out, finding_json(run, &run->files[i],
-						       &run->files[i].res.f[k]), &first);
-	fputs(first ? "  ],\n  \"diagnostics\": [\n" : "\n  ],\n  \"diagnostics\": [\n", out);
+				item(&o, finding_json(run, &run->files[i],
+						      &run->files[i].res.f[k]), &first);
+	diagfmt_puts(&o, first ? "  ],\n  \"diagnostics\": [\n" :
+				 "\n  ],\n  \"diagnostics\": [\n");
 	first = true;
 	for (size_t i = 0; i < run->nfiles; i++) {
 		const struct ruleset *rs = run->files[i].rs;
 
 		for (const struct diag *d = rs->diags; d; d = d->next)
-			item(out, json_pack("{s:o, s:o, s:o, s:s, s:o}",
+			item(&o, json_pack("{s:o, s:o, s:o, s:s, s:o}",
 				"file", regfmt_jstr(rs->files[d->loc.file].name),
 				"line", d->loc.line ? json_integer(d->loc.line) : json_null(),
 				"column", d->loc.line ? json_integer(d->loc.col) : json_null(),
@@ -94,6 +102,9 @@ void report_json(FILE *out, const struct lint_run *run)
 			   run->counts[SEV_NOTE] : 0)) > 0);
 	text = json_dumps(summary, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(summary);
-	fprintf(out, "%s  ],\n  \"summary\": %s\n}\n", first ? "" : "\n", text ? text : "null");
+	diagfmt_puts(&o, first ? "  ],\n  \"summary\": " : "\n  ],\n  \"summary\": ");
+	diagfmt_puts(&o, text ? text : "null");
+	diagfmt_puts(&o, "\n}\n");
+	diagfmt_flush(&o);
 	free(text);
 }

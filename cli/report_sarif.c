@@ -298,6 +298,7 @@ void report_sarif(FILE *out, const struct lint_run *run)
 {
 	json_t *rules = json_array(), *results = json_array(), *notes = json_array();
 	json_t *seen = json_object(), *invocation, *sarif;
+	struct diagfmt_out o;
 
 	for (size_t c = 0; c < CHK_COUNT; c++)
 		json_array_append_new(rules, rule_json(&check_defs[c]));
@@ -336,8 +337,13 @@ void report_sarif(FILE *out, const struct lint_run *run)
 		"invocations", invocation,
 		"columnKind", "utf16CodeUnits",
 		"results", results));
-	/* a write error shows in the caller's fflush() and exit status */
-	json_dumpf(sarif, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
+	/* a write error shows in the caller's fflush() and exit status;
+	 * through one buffer, as json_dumpf() calls fwrite() per piece */
+	o.f = out;
+	o.n = 0;
+	(void)json_dump_callback(sarif, diagfmt_dump_to, &o,
+				 JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	diagfmt_write(&o, "\n", 1);
+	diagfmt_flush(&o);
 	json_decref(sarif);
 }
