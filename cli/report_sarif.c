@@ -142,20 +142,44 @@ static json_t *region(const struct ruleset *rs, const struct loc *loc)
 	return r;
 }
 
+/*
+ * What consecutive results share, made once and referenced from each
+ * (jansson values are counted; none is changed once made): thousands of
+ * results name one file and a few chains, and building, then freeing,
+ * a copy for each cost as much as writing them.  Keys are the addresses
+ * of names in the rulesets, which outlive the log.
+ */
+struct shared {
+	const char *file;
+	json_t *artifact;
+	const void *place;
+	json_t *logical;	/* [{"name": ..., "fullyQualifiedName": ...}] */
+};
+
+static void shared_release(struct shared *s)
+{
+	json_decref(s->artifact);
+	json_decref(s->logical);
+}
+
 /* A location in FILE (as given), at LOC if it has a line; LOGICAL (or
  * NULL), the rule's place in the ruleset, is taken. */
-static json_t *location(const struct ruleset *rs, const char *file,
+static json_t *location(struct shared *sh, const struct ruleset *rs, const char *file,
 			const struct loc *loc, json_t *logical)
 {
-	json_t *phys = checked(json_pack("{s:o}", "artifactLocation",
-					 artifact_location(file)));
-	json_t *l;
+	json_t *phys, *l;
 
+	if (sh->file != file || !sh->artifact) {
+		json_decref(sh->artifact);
+		sh->artifact = artifact_location(file);
+		sh->file = file;
+	}
+	phys = checked(json_pack("{s:O}", "artifactLocation", sh->artifact));
 	if (loc->line)
 		json_object_set_new(phys, "region", region(rs, loc));
 	l = checked(json_pack("{s:o}", "physicalLocation", phys));
 	if (logical)
-		json_object_set_new(l, "logicalLocations", json_pack("[o]", logical));
+		json_object_set_new(l, "logicalLocations", logical);
 	return l;
 }
 
@@ -238,22 +262,28 @@ static json_t *fingerprint_json(json_t *seen, const struct lint_file *lf,
 	return j;
 }
 
-static json_t *result_json(const struct lint_run *run, json_t *seen,
+static json_t *result_json(const struct lint_run *run, json_t *seen, struct shared *sh,
 			   const struct lint_file *lf, const struct finding *f)
 {
 	const struct source_file *sf = &lf->rs->files[f->loc.file];
 	const char *family = family_name((enum family)f->table->family);
-	json_t *props, *logical, *ev = json_array(), *j;
+	/* the chain (of the finding's table), or the table for a set */
+	const void *place = f->rule ? (const void *)f->rule->chain : (const void *)f->table;
+	json_t *props, *ev = json_array(), *j;
 	char *fqn;
 
-	if (asprintf(&fqn, "%s %s%s%s", family, f->table->name, f->rule ? " " : "",
-		     finding_chain(f)) < 0)
-		oom();
-	/* a named set's elements have no rule: the table is where they are */
-	logical = checked(json_pack("{s:o, s:o}",
-		"name", regfmt_jstr(f->rule ? finding_chain(f) : f->table->name),
-		"fullyQualifiedName", regfmt_jstr(fqn)));
-	free(fqn);
+	if (sh->place != place || !sh->logical) {
+		if (asprintf(&fqn, "%s %s%s%s", family, f->table->name, f->rule ? " " : "",
+			     finding_chain(f)) < 0)
+			oom();
+		/* a named set's elements have no rule: the table is where they are */
+		json_decref(sh->logical);
+		sh->logical = checked(json_pack("[{s:o, s:o}]",
+			"name", regfmt_jstr(f->rule ? finding_chain(f) : f->table->name),
+			"fullyQualifiedName", regfmt_jstr(fqn)));
+		sh->place = place;
+		free(fqn);
+	}
 
 	/* the JSON report's fields; what is null there is left out here */
 	props = checked(json_pack("{s:s, s:o}", "family", family,
@@ -275,14 +305,15 @@ static json_t *result_json(const struct lint_run *run, json_t *seen,
 		"ruleIndex", (int)f->check,
 		"level", result_levels[f->severity],
 		"message", "text", regfmt_jstr(f->message),
-		"locations", location(lf->rs, f->loc.file ? sf->name : lf->name,
-				      &f->loc, logical),
+		"locations", location(sh, lf->rs, f->loc.file ? sf->name : lf->name,
+				      &f->loc, json_incref(sh->logical)),
 		"partialFingerprints", "portolan/v1", fingerprint_json(seen, lf, f),
 		"properties", props));
 	return j;
 }
 
-static json_t *notification_json(const struct lint_file *lf, const struct diag *d)
+static json_t *notification_json(struct shared *sh, const struct lint_file *lf,
+				 const struct diag *d)
 {
 	const struct ruleset *rs = lf->rs;
 	const char *file = d->loc.file && d->loc.file < rs->nfiles ?
@@ -291,7 +322,7 @@ static json_t *notification_json(const struct lint_file *lf, const struct diag *
 	return checked(json_pack("{s:s, s:{s:o}, s:[o]}",
 		"level", diag_levels[d->level],
 		"message", "text", regfmt_jstr(d->msg),
-		"locations", location(rs, file, &d->loc, NULL)));
+		"locations", location(sh, rs, file, &d->loc, NULL)));
 }
 
 void report_sarif(FILE *out, const struct lint_run *run)
@@ -299,6 +330,7 @@ void report_sarif(FILE *out, const struct lint_run *run)
 	json_t *rules = json_array(), *results = json_array(), *notes = json_array();
 	json_t *seen = json_object(), *invocation, *sarif;
 	struct diagfmt_out o;
+	struct shared sh = { 0 };
 
 	for (size_t c = 0; c < CHK_COUNT; c++)
 		json_array_append_new(rules, rule_json(&check_defs[c]));
@@ -308,11 +340,12 @@ void report_sarif(FILE *out, const struct lint_run *run)
 		for (size_t k = 0; k < lf->res.n; k++)
 			if (finding_shown(&lf->res.f[k]))
 				json_array_append_new(results,
-					result_json(run, seen, lf, &lf->res.f[k]));
+					result_json(run, seen, &sh, lf, &lf->res.f[k]));
 		for (const struct diag *d = lf->rs->diags; d; d = d->next)
-			json_array_append_new(notes, notification_json(lf, d));
+			json_array_append_new(notes, notification_json(&sh, lf, d));
 		diagfmt_forget();
 	}
+	shared_release(&sh);
 	json_decref(seen);
 
 	/*
