@@ -733,19 +733,15 @@ static unsigned l4_constraint(const json_t *m)
 	json_t *left = json_object_get(m, "left"), *right = json_object_get(m, "right");
 	json_t *meta = json_object_get(left, "meta"), *p = json_object_get(left, "payload");
 	const char *op = jstr(m, "op"), *proto = jstr(p, "protocol"), *field = jstr(p, "field");
-	bool ne = op && strcmp(op, "!=") == 0;
 	unsigned bits;
 
-	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0 && !ne)
+	if (op && strcmp(op, "==") != 0 && strcmp(op, "in") != 0 && strcmp(op, "!=") != 0)
 		return 0;
 	if (!(meta && jstr(meta, "key") && strcmp(jstr(meta, "key"), "l4proto") == 0) &&
 	    !(proto && field && strcmp(proto, "ip") == 0 && strcmp(field, "protocol") == 0) &&
 	    !(proto && field && strcmp(proto, "ip6") == 0 && strcmp(field, "nexthdr") == 0))
 		return 0;
 	bits = l4_of_values(right);
-	/* "!= tcp": every other protocol with ports */
-	if (ne)
-		bits = bits ? L4_PORTS & ~bits : 0;
 	return bits ? bits : L4_ANY;
 }
 
@@ -1085,24 +1081,46 @@ static bool stmt_verdict(struct jctx *j, struct rule *r, const char *name,
 	return false;
 }
 
-/* The protocols a rule's meta l4proto (ip protocol, ip6 nexthdr) allow;
- * "th" and ct proto-dst read them wherever they stand in the rule. */
-static unsigned rule_constraint(const json_t *expr)
+/*
+ * The protocols a rule's meta l4proto (ip protocol, ip6 nexthdr) allow;
+ * "th" and ct proto-dst read them wherever they stand in the rule.
+ * *RET_L4: the protocols the rule is limited to, as the text reader sets
+ * rule->l4: those, or else those whose header fields it matches; 0: none.
+ */
+static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4)
 {
-	unsigned cons = 0, b;
+	unsigned cons = 0, excl = 0, hdr = 0, b;
 	json_t *stmt, *v;
-	const char *name;
+	const char *name, *op;
 	size_t i;
 
 	json_array_foreach(expr, i, stmt) {
+		json_t *p;
+
 		name = obj_key(stmt, &v);
 		if (!name || strcmp(name, "match") != 0)
 			continue;
 		b = l4_constraint(v);
-		if (b)
+		op = jstr(v, "op");
+		if (b && op && strcmp(op, "!=") == 0)
+			excl |= b & L4_PORTS;
+		else if (b)
 			cons = cons ? cons & b : b;
+		/* a header field: "udp dport 53" */
+		p = json_object_get(json_object_get(v, "left"), "payload");
+		if (jstr(p, "protocol") && jstr(p, "field"))
+			hdr |= l4_from_word(jstr(p, "protocol"));
 	}
-	return cons && !(cons & L4_ANY) ? cons : L4_ANY;
+	cons = cons && !(cons & L4_ANY) ? cons : 0;
+	*ret_l4 = cons ? cons : hdr;
+	/* "meta l4proto != tcp th dport 82": port 82 of every other
+	 * protocol with ports, not of tcp (as the iptables readers read
+	 * iptables-nft's "! -p tcp --dport 82"); "... udp dport 53": of udp */
+	if (excl) {
+		cons = (cons ? cons : hdr ? hdr : L4_PORTS) & ~excl;
+		*ret_l4 = cons;
+	}
+	return cons ? cons : L4_ANY;
 }
 
 static void read_rule(struct jctx *j, json_t *o)
@@ -1113,7 +1131,7 @@ static void read_rule(struct jctx *j, json_t *o)
 	json_t *handle = json_object_get(o, "handle"), *comment = json_object_get(o, "comment");
 	struct chain *c;
 	struct rule *r;
-	unsigned cons, ct_cons;
+	unsigned cons, ct_cons, l4;
 	size_t i;
 
 	if (!t)
@@ -1146,8 +1164,8 @@ static void read_rule(struct jctx *j, json_t *o)
 	else if (comment)
 		ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
 			     "rule comment '%s' is not a string", show(j, comment));
-	cons = rule_constraint(expr);
-	r->l4 = (uint8_t)cons;
+	cons = rule_constraint(expr, &l4);
+	r->l4 = (uint8_t)l4;
 	json_array_foreach(expr, i, stmt) {
 		name = obj_key(stmt, &v);
 		if (!name) {

@@ -517,6 +517,7 @@ struct rulectx {
 	size_t n, i;
 	unsigned l4;		/* from meta l4proto, ip protocol, ip6 nexthdr */
 	unsigned ct_l4;		/* from ct [original|reply] protocol */
+	unsigned l4_not;	/* from "meta l4proto != tcp" and the like */
 	size_t opaque_from;	/* first token of a pending opaque run */
 	bool in_opaque;
 	bool nat_no_l4;		/* the NAT statement being read has no
@@ -1457,12 +1458,13 @@ static bool try_l4(struct rulectx *c)
 	}
 	c->i = k;
 	flush_opaque(c, c->i);
-	/* "meta l4proto != tcp th dport 82": port 82 of every other
-	 * protocol with ports, not of tcp (as the iptables readers read
-	 * iptables-nft's "! -p tcp --dport 82"); nft types no ct port
-	 * by a negated ct protocol */
-	if (negated)
-		bits = bits && !ct ? L4_PORTS & ~bits : 0;
+	/* "meta l4proto != tcp": applied once the rule is read; nft types
+	 * no ct port by a negated ct protocol */
+	if (negated) {
+		if (!ct)
+			c->l4_not |= bits;
+		return true;
+	}
 	if (bits && ct)
 		c->ct_l4 = c->ct_l4 ? (c->ct_l4 & bits ? c->ct_l4 & bits : bits) : bits;
 	else if (bits)
@@ -1978,6 +1980,21 @@ static void nat_plain(struct rulectx *c, struct nat_target **slot, bool port_onl
 }
 
 /*
+ * Whether the protocol word at T[K] (K > 0) is a value ("meta l4proto tcp",
+ * "ip protocol { tcp, udp }", "== tcp"), not a header ("tcp dport"); a set
+ * closed before it ("meta l4proto != { tcp, udp } sctp dport 88") is not
+ * what it compares with.
+ */
+static bool is_proto_value_at(const struct token *t, size_t k)
+{
+	char op;
+
+	return tok_is(&t[k - 1], "protocol") || tok_is(&t[k - 1], "l4proto") ||
+	       tok_is(&t[k - 1], "nexthdr") ||
+	       (t[k - 1].type == T_PUNCT && t[k - 1].punct != '}') || is_op(&t[k - 1], &op);
+}
+
+/*
  * Whether the rule names its transport protocol before T[UPTO], as nft
  * requires of a NAT port and of tproxy (its "protocol context"): a tcp,
  * udp, sctp, dccp or udplite header field, matched in any way, in a
@@ -2004,9 +2021,7 @@ static bool l4_context(const struct token *t, size_t upto)
 			continue;
 		if (k + 1 < upto && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
 		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
-		    !(k && (tok_is(&t[k - 1], "protocol") || tok_is(&t[k - 1], "l4proto") ||
-			    tok_is(&t[k - 1], "nexthdr") || t[k - 1].type == T_PUNCT ||
-			    is_op(&t[k - 1], &op))))
+		    !(k && is_proto_value_at(t, k)))
 			return true;	/* a header field: "tcp dport", "udp length" */
 		if (k + 1 < upto && ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], "l4proto")) ||
 				     (tok_is(&t[k], "ip") && tok_is(&t[k + 1], "protocol")) ||
@@ -2096,9 +2111,7 @@ static unsigned payload_protos(const struct token *t, size_t n)
 			depth--;
 		if (depth || !is_l4_word(&t[k], &bit) || t[k + 1].type != T_WORD)
 			continue;
-		if (k && (tok_is(&t[k - 1], "protocol") || tok_is(&t[k - 1], "l4proto") ||
-			  tok_is(&t[k - 1], "nexthdr") || t[k - 1].type == T_PUNCT ||
-			  is_op(&t[k - 1], &(char){ 0 })))
+		if (k && is_proto_value_at(t, k))
 			continue;	/* a protocol value, not a header */
 		bits |= bit;
 	}
@@ -2174,6 +2187,11 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	 * ("tcp flags syn th dport 81" is tcp). */
 	if (!c.l4)
 		c.l4 = payload_protos(t, n);
+	/* "meta l4proto != tcp th dport 82": port 82 of every other
+	 * protocol with ports, not of tcp (as the iptables readers read
+	 * iptables-nft's "! -p tcp --dport 82"); "... udp dport 53": of udp */
+	if (c.l4_not)
+		c.l4 = (c.l4 ? c.l4 : L4_PORTS) & ~c.l4_not;
 	r->l4 = (uint8_t)c.l4;
 	for (size_t k = 0; k < c.nlate; k++)
 		r->matches[c.late[k]].protos = (uint8_t)(c.l4 ? c.l4 : L4_ANY);
