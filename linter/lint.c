@@ -672,14 +672,23 @@ static bool assigned_elsewhere(const struct registry *reg, uint16_t lo, uint16_t
 }
 
 /* Checks of a destination range (LO < HI) on one protocol. */
-static void check_range(struct ctx *c, uint16_t lo, uint16_t hi, int proto,
+/*
+ * Ranges R[0..N) (sorted, disjoint) on PROTO, checked as one: a range as
+ * written ("1000-2000"), or the ports of a mask ("tcp dport & 0x00ff ==
+ * 0x10": 256 of them, written once), summarized by class in one finding,
+ * never one per port.
+ */
+static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, int proto,
 			const struct loc *loc, bool is_nat)
 {
-	struct reg_range sum;
+	struct reg_range sum = { 0 };
 	int classes = 0;
 	bool inbound = (c->dirs & DIR_IN) && !c->established;
 	bool listener = (inbound && c->admits) || is_nat;
-	char counts[160];
+	bool elsewhere = false, in_eph = false;
+	uint16_t lo = r[0].lo, hi = r[n - 1].hi;
+	size_t total = 0;
+	char counts[160], what[48];
 	size_t o = 0;
 	static const int order[] = {
 		REG_CLASS_ASSIGNED, REG_CLASS_RESERVED, REG_CLASS_UNASSIGNED,
@@ -688,9 +697,23 @@ static void check_range(struct ctx *c, uint16_t lo, uint16_t hi, int proto,
 
 	if (!listener)
 		return;
-	registry_range(c->reg, lo, hi, (enum reg_proto)proto, &sum);
+	for (uint32_t i = 0; i < n; i++) {
+		struct reg_range one;
+
+		registry_range(c->reg, r[i].lo, r[i].hi, (enum reg_proto)proto, &one);
+		for (int k = 0; k < REG_NCLASS; k++)
+			sum.ports[k] += one.ports[k];
+		sum.unauthorized += one.unauthorized;
+		total += (size_t)(r[i].hi - r[i].lo) + 1;
+		in_eph |= c->o->eph_hi && r[i].hi >= c->o->eph_lo && r[i].lo <= c->o->eph_hi;
+	}
 	for (int k = 0; k < REG_NCLASS; k++)
 		classes += sum.ports[k] > 0;
+	if (n == 1)
+		format(what, sizeof(what), "%u-%u/%s", lo, hi, reg_proto_name((enum reg_proto)proto));
+	else
+		format(what, sizeof(what), "%u ports in %u-%u/%s", (unsigned)total, lo, hi,
+		       reg_proto_name((enum reg_proto)proto));
 	/* reserved beside unassigned alone is not a mix worth a finding; a
 	 * range whose rule says what it is for is deliberate */
 	if (classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented) {
@@ -703,30 +726,35 @@ static void check_range(struct ctx *c, uint16_t lo, uint16_t hi, int proto,
 		if (sum.unauthorized)
 			format(counts + o, sizeof(counts) - o, "; %u with known unauthorized use",
 			       (unsigned)sum.unauthorized);
-		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%u-%u/%s: %s",
-		    lo, hi, reg_proto_name((enum reg_proto)proto), counts);
-	} else if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
-		   !assigned_elsewhere(c->reg, lo, hi, proto) &&
-		   (sum.ports[REG_CLASS_RESERVED] == (size_t)(hi - lo + 1) || !c->commented)) {
+		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%s: %s", what, counts);
+		goto dynamic;
+	}
+	for (uint32_t i = 0; i < n && !elsewhere; i++)
+		elsewhere = assigned_elsewhere(c->reg, r[i].lo, r[i].hi, proto);
+	if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] && !elsewhere &&
+	    (sum.ports[REG_CLASS_RESERVED] == total || !c->commented)) {
 		/* nothing assigned: the range is what its ports are */
-		bool res = sum.ports[REG_CLASS_RESERVED] == (size_t)(hi - lo + 1);
+		bool res = sum.ports[REG_CLASS_RESERVED] == total;
 
 		add(c, res ? CHK_PORT_RESERVED : CHK_PORT_UNASSIGNED, loc, lo, hi, proto,
-		    NULL, 0, "%u-%u/%s: all %u ports are %s in the IANA registry, on every protocol",
-		    lo, hi, reg_proto_name((enum reg_proto)proto), hi - lo + 1u,
-		    res ? "reserved" : "unassigned or reserved");
+		    NULL, 0, "%s: all %u ports are %s in the IANA registry, on every protocol",
+		    what, (unsigned)total, res ? "reserved" : "unassigned or reserved");
 	}
-	if (hi >= DYN_LO || (c->o->eph_hi && hi >= c->o->eph_lo && lo <= c->o->eph_hi)) {
+dynamic:
+	if (hi >= DYN_LO || in_eph) {
 		bool dyn = hi >= DYN_LO;
 
 		add(c, CHK_PORT_DYNAMIC, loc, lo, hi, proto, NULL, 0,
-		    "%u-%u/%s %s reaches into the %s (%u-%u): listeners among the ports clients pick as their source",
-		    lo, hi, reg_proto_name((enum reg_proto)proto),
-		    is_nat ? "as a NAT target" : "opened for new connections",
+		    "%s %s %s into the %s (%u-%u): listeners among the ports clients pick as their source",
+		    what, is_nat ? "as a NAT target" : "opened for new connections",
+		    n == 1 ? "reaches" : "reach",
 		    dyn ? "dynamic range" : "host's ephemeral range",
 		    dyn ? DYN_LO : c->o->eph_lo, dyn ? 65535 : c->o->eph_hi);
 	}
 }
+
+/* More disjoint ranges than this at one place are checked as one. */
+#define SPREAD_MIN 4
 
 /* One port value or range as written, for every protocol of the match. */
 static void check_value(struct ctx *c, uint16_t lo, uint16_t hi, unsigned l4,
@@ -749,7 +777,7 @@ static void check_value(struct ctx *c, uint16_t lo, uint16_t hi, unsigned l4,
 		if (lo == hi)
 			check_port(c, lo, p, loc, is_nat);
 		else
-			check_range(c, lo, hi, p, loc, is_nat);
+			check_range(c, &(struct portrange){ lo, hi }, 1, p, loc, is_nat);
 	}
 }
 
@@ -1058,6 +1086,14 @@ static void check_match(struct ctx *c, const struct port_match *m)
 			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
 		}
 		c->admits = admits;
+		return;
+	}
+	/* Ports with no literal of their own, written once: a mask's (an
+	 * ipset's were each written in its file, and are checked so). */
+	if (m->ports.n > SPREAD_MIN && !(m->protos & L4_ANY) && m->source != SRC_IPSET) {
+		for (int p = 0; p < REG_NPROTO; p++)
+			if (reg_protos(m->protos) & (1u << p))
+				check_range(c, m->ports.r, m->ports.n, p, &m->loc, false);
 		return;
 	}
 	for (uint32_t i = 0; i < m->ports.n; i++)
