@@ -73,6 +73,8 @@ static void put(char *buf, size_t size, size_t *n, const char *s, size_t len)
  * vsnprintf.
  */
 static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	static const char pairs[] =
 		"0001020304050607080910111213141516171819"
@@ -140,6 +142,8 @@ static size_t format(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+static char *format_message(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 static char *format_message(struct arena *a, const char *fmt, va_list ap)
 {
 	char small[256], *msg;
