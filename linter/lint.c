@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decimal.h"
 #include "lines.h"
 #include "lint.h"
 #include "services.h"
@@ -76,20 +77,13 @@ static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	static const char pairs[] =
-		"0001020304050607080910111213141516171819"
-		"2021222324252627282930313233343536373839"
-		"4041424344454647484950515253545556575859"
-		"6061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	size_t n = 0;
 	va_list again;
 
 	va_copy(again, ap);
 	for (const char *p = fmt; ; p++) {
 		const char *pct = strchrnul(p, '%'), *s;
-		char num[10];
-		size_t k = sizeof(num);
+		char num[DECIMAL_U32_DIGITS];
 		unsigned v;
 		int r;
 
@@ -103,19 +97,8 @@ static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
 			put(buf, size, &n, s, strlen(s));
 			break;
 		case 'u':
-			/* two digits a step: ports have five */
 			v = va_arg(ap, unsigned);
-			for (; v >= 100; v /= 100) {
-				num[--k] = pairs[v % 100 * 2 + 1];
-				num[--k] = pairs[v % 100 * 2];
-			}
-			if (v >= 10) {
-				num[--k] = pairs[v * 2 + 1];
-				num[--k] = pairs[v * 2];
-			} else {
-				num[--k] = (char)('0' + v);
-			}
-			put(buf, size, &n, num + k, sizeof(num) - k);
+			put(buf, size, &n, num, (size_t)(decimal_put_u32(num, v) - num));
 			break;
 		default:
 			r = vsnprintf(buf, size, fmt, again);
