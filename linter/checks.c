@@ -46,7 +46,9 @@ const struct check_def check_defs[CHK_COUNT] = {
 		"opened for new inbound connections or targeted by NAT, it collides\n"
 		"with outgoing connections and is easy to mistake for reply traffic.\n"
 		"Never reported for source ports, for rules limited to established or\n"
-		"related traffic, or for destination ports in output chains.",
+		"related traffic, or for destination ports in output chains.  Where\n"
+		"dnat, redirect or tproxy sends the traffic to a port of its own, that\n"
+		"port is the listener and is reported, not the port matched.",
 	},
 	[CHK_PORT_UNAUTHORIZED_USE] = {
 		"port-unauthorized-use", SEV_NOTE,

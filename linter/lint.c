@@ -528,6 +528,18 @@ static void proto_list(unsigned protos, char *buf, size_t size)
 }
 
 /* Checks of one destination port on one protocol. */
+/*
+ * Whether a port the rule matches (IS_NAT false) is no listener because the
+ * rule's dnat, redirect or tproxy sends the traffic elsewhere: to a port
+ * of its own, which is the listener and checked as such ("udp dport 51820
+ * dnat to 10.0.0.2:51820": one port-dynamic, for the target), or out of an
+ * output chain.  Address-only dnat keeps the matched port as the target.
+ */
+static bool nat_listens(const struct ctx *c, bool is_nat, bool inbound)
+{
+	return c->r->nat && !is_nat && (!inbound || c->r->nat->ports.n);
+}
+
 static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc *loc,
 		       bool is_nat)
 {
@@ -582,7 +594,7 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 	}
 	if (listener && (port >= DYN_LO ||
 			 (c->o->eph_hi && port >= c->o->eph_lo && port <= c->o->eph_hi)) &&
-	    !(c->r->nat && !is_nat && !inbound)) {
+	    !nat_listens(c, is_nat, inbound)) {
 		bool dyn = port >= DYN_LO;
 
 		add(c, CHK_PORT_DYNAMIC, loc, port, port, proto, NULL, 0,
@@ -728,7 +740,7 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 		    what, (unsigned)total, res ? "reserved" : "unassigned or reserved");
 	}
 dynamic:
-	if (hi >= DYN_LO || in_eph) {
+	if ((hi >= DYN_LO || in_eph) && !nat_listens(c, is_nat, inbound)) {
 		bool dyn = hi >= DYN_LO;
 
 		add(c, CHK_PORT_DYNAMIC, loc, lo, hi, proto, NULL, 0,
