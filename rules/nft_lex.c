@@ -14,6 +14,7 @@ struct src {
 	uint32_t line;
 	char *path;
 	bool ended;		/* its final T_NL was given */
+	bool junk_told;		/* a blank nft refuses was reported */
 	/* a token list */
 	const struct token *toks;
 	size_t n, i;
@@ -90,6 +91,14 @@ bool lexer_push_file(struct lexer *lx, uint32_t file, const char *path)
 	s->end = s->p + f->len;
 	s->line_start = s->p;
 	s->line = 1;
+	if (f->len >= 3 && memcmp(s->p, "\xef\xbb\xbf", 3) == 0) {
+		/* read on, after it, as if it were blanks */
+		struct loc loc = { .file = file, .line = 1, .col = 1, .col_end = 1 };
+
+		ruleset_diag(lx->rs, DIAG_ERROR, &loc,
+			     "the file starts with a byte order mark (U+FEFF): nft takes it for junk and fails");
+		s->p += 3;
+	}
 	if (path) {
 		s->path = strdup(path);
 		if (!s->path)
@@ -172,6 +181,30 @@ static void set_loc(struct src *s, struct token *t, const char *start,
 		t->loc.col_end = t->loc.col;
 }
 
+/*
+ * A blank at P other than a space or a tab: nft's scanner takes only those
+ * between words and fails on the rest ("unexpected junk"), a carriage
+ * return of a file written with CRLF line ends first of all.  Reported
+ * once per file, at the first.
+ */
+static void junk_blank(struct lexer *lx, struct src *s, const char *p)
+{
+	struct token t;
+
+	if (s->junk_told)
+		return;
+	s->junk_told = true;
+	set_loc(s, &t, p, p);
+	if (*p == '\r' && p + 1 < s->end && p[1] == '\n')
+		ruleset_diag(lx->rs, DIAG_ERROR, &t.loc,
+			     "the line ends with a carriage return (CRLF line endings): nft takes it for junk and fails");
+	else
+		ruleset_diag(lx->rs, DIAG_ERROR, &t.loc,
+			     "a %s between words: nft takes only spaces and tabs there and fails",
+			     *p == '\r' ? "carriage return" : *p == '\f' ? "form feed" :
+			     "vertical tab");
+}
+
 /* One token from a file; false at its end. */
 static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 {
@@ -179,11 +212,16 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 	bool continued = false;
 
 	for (;;) {
-		while (p < s->end && is_space(*p))
+		while (p < s->end && is_space(*p)) {
+			if (*p != ' ' && *p != '\t')
+				junk_blank(lx, s, p);
 			p++;
+		}
 		if (p + 1 < s->end && *p == '\\' && (p[1] == '\n' ||
 		    (p[1] == '\r' && p + 2 < s->end && p[2] == '\n'))) {
 			/* a continuation line */
+			if (p[1] == '\r')
+				junk_blank(lx, s, p + 1);
 			p += p[1] == '\n' ? 2 : 3;
 			s->line++;
 			s->line_start = p;
