@@ -37,6 +37,8 @@ struct ipt_reader {
 	struct chain *last_chain;	/* of the last command: most often the next's */
 	unsigned errors, max_errors;
 	bool stop;		/* too many errors */
+	bool junk_told;		/* a blank iptables-restore or sh does not
+				 * split words at (\r, \v, \f) was reported */
 	/* The rules -D may name by their specification (kept when the
 	 * input has a -D at all). */
 	bool keep_specs;

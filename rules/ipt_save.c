@@ -75,6 +75,24 @@ static char *below_hash(char *p)
  * and backslashes only shortens a word, so what is written never passes
  * what is still to be read.
  */
+/*
+ * A carriage return, vertical tab or form feed at AT: iptables-restore
+ * splits arguments only at spaces and tabs, so it is part of a word there
+ * and the line fails ("unknown protocol \"tcp\f--dport\"").  Reported once
+ * per file; the line is read on as if it were a space.
+ */
+static void junk_blank(struct ipt_reader *ir, const struct line *l, const char *at)
+{
+	struct loc loc;
+
+	if (ir->junk_told)
+		return;
+	ir->junk_told = true;
+	loc = loc_at(l, at, at + 1);
+	ipt_error(ir, &loc, "a %s between words: iptables-restore splits only at spaces and tabs, and reads it as part of a word",
+		  *at == '\r' ? "carriage return" : *at == '\f' ? "form feed" : "vertical tab");
+}
+
 static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 		 struct ipt_arg *args, char *buf)
 {
@@ -92,8 +110,11 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 		char *w, *o;
 		bool quoted = false, open = false;
 
-		while (is_blank(*q) && q < end)
+		while (is_blank(*q) && q < end) {
+			if (*q != ' ' && *q != '\t' && *q)
+				junk_blank(ir, l, p + (q - buf));
 			q++;
+		}
 		if (q >= end)
 			return n;
 		w = q;
@@ -105,6 +126,9 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 				break;
 			q++;
 		}
+		/* told here: a NUL takes its place once the word is cut */
+		if (*q != '"' && *q != ' ' && *q != '\t' && *q && q < end)
+			junk_blank(ir, l, p + (q - buf));
 		o = q;
 		if (*q == '"') {
 			/* "kubernetes service portals": the quoted text in one

@@ -640,6 +640,29 @@ static size_t lex_op(struct lexer *lx, size_t i)
 	return i;
 }
 
+/*
+ * A carriage return, vertical tab or form feed at T[I] between words: sh
+ * splits words only at spaces, tabs and newlines, so it is part of a word
+ * there, and the command fails (a script saved with CRLF line ends first
+ * of all: "ACCEPT\r").  Reported once per file; the script is read on as
+ * if it were a space.
+ */
+static void junk_blank(struct script *s, size_t i)
+{
+	struct loc loc;
+
+	if (s->ir.junk_told)
+		return;
+	s->ir.junk_told = true;
+	loc = loc_of(s, i, i + 1);
+	if (s->t[i] == '\r' && i + 1 < s->n && s->t[i + 1] == '\n')
+		ipt_error(&s->ir, &loc, "the line ends with a carriage return (CRLF line endings): sh reads it as part of the last word, and the command fails");
+	else
+		ipt_error(&s->ir, &loc, "a %s between words: sh splits words only at spaces, tabs and newlines, and reads it as part of a word",
+			  s->t[i] == '\r' ? "carriage return" : s->t[i] == '\f' ? "form feed" :
+			  "vertical tab");
+}
+
 static void lex(struct script *s)
 {
 	struct lexer lx = { .s = s };
@@ -652,6 +675,8 @@ static void lex(struct script *s)
 		uint8_t fl = 0;
 
 		if (is_blank(c)) {
+			if (c == '\r' || c == '\v' || c == '\f')
+				junk_blank(s, i);
 			i++;
 		} else if ((k = splice_len(t, i, n))) {
 			i += k;
