@@ -78,6 +78,28 @@ static void repeat(struct diagfmt_out *o, const char *line, uint32_t n, bool tab
 	}
 }
 
+/*
+ * LINE (LEN bytes) as shown under a message: a control byte other than a
+ * tab (a carriage return, a form feed, the very byte some messages are
+ * about) as a blank, so that it neither moves the terminal's cursor nor
+ * the caret below it.
+ */
+static void write_shown(struct diagfmt_out *o, const char *line, size_t len)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if ((c >= 0x20 && c != 0x7f) || c == '\t')
+			continue;
+		diagfmt_write(o, line + from, i - from);
+		diagfmt_write(o, " ", 1);
+		from = i + 1;
+	}
+	diagfmt_write(o, line + from, len - from);
+}
+
 void diagfmt_caret(struct diagfmt_out *o, const struct ruleset *rs,
 		   const struct loc *loc, bool color)
 {
@@ -92,7 +114,7 @@ void diagfmt_caret(struct diagfmt_out *o, const struct ruleset *rs,
 	if (end > len)
 		end = (uint32_t)len;
 	diagfmt_write(o, "  ", 2);
-	diagfmt_write(o, line, len);
+	write_shown(o, line, len);
 	diagfmt_write(o, "\n  ", 3);
 	/* tabs in the source keep their width under the caret */
 	repeat(o, line, col - 1, true);
