@@ -15,6 +15,8 @@ struct src {
 	char *path;
 	bool ended;		/* its final T_NL was given */
 	bool junk_told;		/* a blank nft refuses was reported */
+	bool high;		/* the file has a byte above 0x7f somewhere */
+	bool high_told;		/* one outside a string was reported */
 	/* a token list */
 	const struct token *toks;
 	size_t n, i;
@@ -73,6 +75,22 @@ uint32_t lexer_current_file(const struct lexer *lx)
 	return 0;
 }
 
+/* Whether TEXT (LEN bytes) has a byte above 0x7f: mostly not, and then
+ * words need not be looked at twice.  Eight bytes at a time. */
+static bool has_high(const char *text, size_t len)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, text + i, 8);
+		acc |= w;
+	}
+	for (; i < len; i++)
+		acc |= (unsigned char)text[i];
+	return acc & 0x8080808080808080ull;
+}
+
 bool lexer_push_file(struct lexer *lx, uint32_t file, const char *path)
 {
 	const struct source_file *f = &lx->rs->files[file];
@@ -91,6 +109,7 @@ bool lexer_push_file(struct lexer *lx, uint32_t file, const char *path)
 	s->end = s->p + f->len;
 	s->line_start = s->p;
 	s->line = 1;
+	s->high = has_high(s->p, f->len);
 	if (f->len >= 3 && memcmp(s->p, "\xef\xbb\xbf", 3) == 0) {
 		/* read on, after it, as if it were blanks */
 		struct loc loc = { .file = file, .line = 1, .col = 1, .col_end = 1 };
@@ -128,7 +147,11 @@ enum {
 	C_IDENT = 1u << 2,	/* in a variable's name */
 	C_PUNCT = 1u << 3,	/* a token of its own: { } ( ) ; , */
 	C_DOLLAR = 1u << 4,	/* starts a variable, inside a word too */
+	C_HIGH = 1u << 5,	/* not ASCII: only in strings and comments */
 };
+
+#define HIGH8_ C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH
+#define HIGH64_ HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_
 
 #define SPACE_ C_SPACE | C_DELIM
 static const unsigned char cclass[256] = {
@@ -157,8 +180,11 @@ static const unsigned char cclass[256] = {
 	['Q'] = C_IDENT, ['R'] = C_IDENT, ['S'] = C_IDENT, ['T'] = C_IDENT,
 	['U'] = C_IDENT, ['V'] = C_IDENT, ['W'] = C_IDENT, ['X'] = C_IDENT,
 	['Y'] = C_IDENT, ['Z'] = C_IDENT,
+	[0x80] = HIGH64_, HIGH64_,
 };
 #undef SPACE_
+#undef HIGH64_
+#undef HIGH8_
 
 static bool is_space(char c)
 {
@@ -205,6 +231,45 @@ static void junk_blank(struct lexer *lx, struct src *s, const char *p)
 			     "vertical tab");
 }
 
+/*
+ * A byte above 0x7f in a word at P: nft's scanner takes only ASCII outside
+ * quoted strings and comments ("unexpected junk"), and text pasted from a
+ * web page or a word processor brings no-break spaces and typographic
+ * quotes.  Reported once per file, at the first; the word is read on.
+ */
+static void junk_high(struct lexer *lx, struct src *s, const char *p)
+{
+	static const struct { const char *bytes, *what; } known[] = {
+		{ "\xc2\xa0", "a no-break space (U+00A0)" },
+		{ "\xe2\x80\x8b", "a zero-width space (U+200B)" },
+		{ "\xe2\x80\x98", "a typographic quote (U+2018)" },
+		{ "\xe2\x80\x99", "a typographic quote (U+2019)" },
+		{ "\xe2\x80\x9c", "a typographic quote (U+201C)" },
+		{ "\xe2\x80\x9d", "a typographic quote (U+201D)" },
+	};
+	const char *what = "a byte that is not ASCII";
+	struct token t;
+
+	if (s->high_told)
+		return;
+	s->high_told = true;
+	for (size_t k = 0; k < sizeof(known) / sizeof(*known); k++) {
+		size_t n = strlen(known[k].bytes);
+
+		if ((size_t)(s->end - p) >= n && memcmp(p, known[k].bytes, n) == 0)
+			what = known[k].what;
+	}
+	set_loc(s, &t, p, p);
+	ruleset_diag(lx->rs, DIAG_ERROR, &t.loc,
+		     "%s outside a quoted string: nft takes it for junk and fails", what);
+}
+
+/* A no-break space (U+00A0) at P. */
+static bool is_nbsp(const char *p, const char *end)
+{
+	return end - p >= 2 && p[0] == '\xc2' && p[1] == '\xa0';
+}
+
 /* One token from a file; false at its end. */
 static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 {
@@ -216,6 +281,12 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 			if (*p != ' ' && *p != '\t')
 				junk_blank(lx, s, p);
 			p++;
+		}
+		if (s->high && is_nbsp(p, s->end)) {
+			/* reported, and read as the blank it was meant to be */
+			junk_high(lx, s, p);
+			p += 2;
+			continue;
 		}
 		if (p + 1 < s->end && *p == '\\' && (p[1] == '\n' ||
 		    (p[1] == '\r' && p + 2 < s->end && p[2] == '\n'))) {
@@ -318,6 +389,17 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 		/* A variable inside a word starts a new token: ":$port". */
 		for (p++; p < s->end && !(cclass[(unsigned char)*p] & (C_DELIM | C_DOLLAR)); )
 			p++;
+		if (s->high) {
+			/* the word ends at a no-break space, as meant */
+			for (const char *q = start; q < p; q++) {
+				if (q > start && is_nbsp(q, s->end)) {
+					p = q;
+					break;
+				}
+				if (cclass[(unsigned char)*q] & C_HIGH)
+					junk_high(lx, s, q);
+			}
+		}
 	}
 	t->type = T_WORD;
 	t->s = start;
