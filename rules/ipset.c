@@ -88,7 +88,7 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 	const char *type, *dims;
 	struct ipset_info *info;
 	size_t k = 0, port_dim = 0, ndims = 1;
-	bool has_port = false;
+	bool has_port = false, list;
 
 	if (n < 3) {
 		ruleset_diag(rs, DIAG_ERROR, &w[0].loc, "'create NAME TYPE' expected");
@@ -124,13 +124,11 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 			ndims++;
 		}
 	}
-	if (w[2].len == 8 && memcmp(type, "list:set", 8) == 0)
-		has_port = true;	/* as its members: merged once all are read */
-	if (!has_port)
+	list = w[2].len == 8 && memcmp(type, "list:set", 8) == 0;
+	if (!has_port && !list)	/* a list's ports are its members', once read */
 		return;
 	info = arena_alloc(&rs->arena, sizeof(*info));
-	memset(info, 0, sizeof(*info));
-	info->list = w[2].len == 8 && memcmp(type, "list:set", 8) == 0;
+	info->list = list;
 	info->name = db->names[db->nnames - 1];
 	info->dims = (unsigned)ndims;
 	info->port_dim = (unsigned)port_dim;
@@ -191,11 +189,12 @@ static void add(struct ipset_db *db, const struct word *w, size_t n)
 	}
 	if (info->list) {
 		if (info->nmembers == info->amembers) {
-			info->amembers = info->amembers ? info->amembers * 2 : 8;
-			info->members = realloc(info->members,
-						info->amembers * sizeof(*info->members));
-			if (!info->members)
-				oom();
+			uint32_t a = info->amembers ? info->amembers * 2 : 8;
+
+			info->members = arena_grow(&db->rs->arena, info->members,
+						   info->amembers * sizeof(*info->members),
+						   a * sizeof(*info->members));
+			info->amembers = a;
 		}
 		info->members[info->nmembers++] = arena_strndup(&db->rs->arena, w[2].s, w[2].len);
 		return;
@@ -335,8 +334,6 @@ void ipset_db_free(struct ipset_db *db)
 {
 	if (!db)
 		return;
-	for (size_t i = 0; i < db->n; i++)
-		free(db->sets[i]->members);
 	free(db->sets);
 	free(db->names);
 	ruleset_free(db->rs);

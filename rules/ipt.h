@@ -84,8 +84,8 @@ struct ipset_info {
 	unsigned protos;	/* L4 bits its elements name */
 	struct portset ports[5];	/* per L4 bit: tcp udp sctp dccp udplite */
 	struct loc loc;
-	/* list:set: its members' names (arena strings); once read, their
-	 * ports are merged in here, or OPAQUE says they cannot be (a member
+	/* list:set: its members' names (in the arena, as the array); once
+	 * read, their ports are merged in here, or OPAQUE says they cannot be (a member
 	 * without ports matches every port; members whose ports sit in
 	 * different dimensions take different flags) */
 	bool list, opaque;

@@ -1086,10 +1086,11 @@ static bool stmt_verdict(struct jctx *j, struct rule *r, const char *name,
  * "th" and ct proto-dst read them wherever they stand in the rule.
  * *RET_L4: the protocols the rule is limited to, as the text reader sets
  * rule->l4: those, or else those whose header fields it matches; 0: none.
+ * *RET_CT: those its ct [original|reply] protocol allows; 0: any.
  */
-static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4)
+static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4, unsigned *ret_ct)
 {
-	unsigned cons = 0, excl = 0, hdr = 0, b;
+	unsigned cons = 0, excl = 0, hdr = 0, ct = 0, b;
 	json_t *stmt, *v;
 	const char *name, *op;
 	size_t i;
@@ -1106,11 +1107,15 @@ static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4)
 			excl |= b & L4_PORTS;
 		else if (b)
 			cons = cons ? cons & b : b;
+		b = ct_l4_constraint(v);
+		if (b)
+			ct = ct && (ct & b) ? ct & b : b;
 		/* a header field: "udp dport 53" */
 		p = json_object_get(json_object_get(v, "left"), "payload");
 		if (jstr(p, "protocol") && jstr(p, "field"))
 			hdr |= l4_from_word(jstr(p, "protocol"));
 	}
+	*ret_ct = ct;
 	cons = cons && !(cons & L4_ANY) ? cons : 0;
 	*ret_l4 = cons ? cons : hdr;
 	/* "meta l4proto != tcp th dport 82": port 82 of every other
@@ -1164,7 +1169,7 @@ static void read_rule(struct jctx *j, json_t *o)
 	else if (comment)
 		ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
 			     "rule comment '%s' is not a string", show(j, comment));
-	cons = rule_constraint(expr, &l4);
+	cons = rule_constraint(expr, &l4, &ct_cons);
 	r->l4 = (uint8_t)l4;
 	json_array_foreach(expr, i, stmt) {
 		name = obj_key(stmt, &v);
@@ -1191,17 +1196,6 @@ static void read_rule(struct jctx *j, json_t *o)
 			keep_opaque(j, r, stmt);
 			walk_maps(j, r, v, cons, 0);
 		}
-	}
-	ct_cons = 0;
-	json_array_foreach(expr, i, stmt) {
-		unsigned b;
-
-		name = obj_key(stmt, &v);
-		if (!name || strcmp(name, "match") != 0)
-			continue;
-		b = ct_l4_constraint(v);
-		if (b)
-			ct_cons = ct_cons && (ct_cons & b) ? ct_cons & b : b;
 	}
 	rule_ct_protos(r, ct_cons);
 	rule_either_ports(r);

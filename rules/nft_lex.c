@@ -147,11 +147,7 @@ enum {
 	C_IDENT = 1u << 2,	/* in a variable's name */
 	C_PUNCT = 1u << 3,	/* a token of its own: { } ( ) ; , */
 	C_DOLLAR = 1u << 4,	/* starts a variable, inside a word too */
-	C_HIGH = 1u << 5,	/* not ASCII: only in strings and comments */
 };
-
-#define HIGH8_ C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH, C_HIGH
-#define HIGH64_ HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_, HIGH8_
 
 #define SPACE_ C_SPACE | C_DELIM
 static const unsigned char cclass[256] = {
@@ -180,11 +176,8 @@ static const unsigned char cclass[256] = {
 	['Q'] = C_IDENT, ['R'] = C_IDENT, ['S'] = C_IDENT, ['T'] = C_IDENT,
 	['U'] = C_IDENT, ['V'] = C_IDENT, ['W'] = C_IDENT, ['X'] = C_IDENT,
 	['Y'] = C_IDENT, ['Z'] = C_IDENT,
-	[0x80] = HIGH64_, HIGH64_,
 };
 #undef SPACE_
-#undef HIGH64_
-#undef HIGH8_
 
 static bool is_space(char c)
 {
@@ -396,7 +389,7 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 					p = q;
 					break;
 				}
-				if (cclass[(unsigned char)*q] & C_HIGH)
+				if ((unsigned char)*q > 0x7f)
 					junk_high(lx, s, q);
 			}
 		}

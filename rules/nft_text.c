@@ -541,6 +541,31 @@ static bool is_l4_word(const struct token *t, unsigned *ret)
 	return false;
 }
 
+/*
+ * The protocol selector at T[K] (of N tokens): "meta l4proto", "ip
+ * protocol" or "ip6 nexthdr", or conntrack's "ct protocol", "ct original
+ * protocol", "ct reply protocol" (*RET_CT set).  Its length; 0: none.
+ */
+static size_t proto_selector(const struct token *t, size_t n, size_t k, bool *ret_ct)
+{
+	*ret_ct = false;
+	if (k + 1 >= n)
+		return 0;
+	if ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], "l4proto")) ||
+	    (tok_is(&t[k], "ip") && tok_is(&t[k + 1], "protocol")) ||
+	    (tok_is(&t[k], "ip6") && tok_is(&t[k + 1], "nexthdr")))
+		return 2;
+	if (!tok_is(&t[k], "ct"))
+		return 0;
+	*ret_ct = true;
+	if (tok_is(&t[k + 1], "protocol"))
+		return 2;
+	if (k + 2 < n && (tok_is(&t[k + 1], "original") || tok_is(&t[k + 1], "reply")) &&
+	    tok_is(&t[k + 2], "protocol"))
+		return 3;
+	return 0;
+}
+
 /* A port selector at T[I]: tcp dport, th sport, @th,16,16, ct original proto-dst. */
 static bool selector_at(const struct token *t, size_t n, size_t i,
 			struct selector *s)
@@ -1294,11 +1319,11 @@ static uint8_t proto_component(const struct rulectx *c, const struct selector *s
 	for (size_t k = 0; k < ncomp && k < 255; k++) {
 		size_t a = comp_at[k], len = (k + 1 < ncomp ? comp_at[k + 1] - 1 : end) - a;
 
+		bool ct;
+
 		if (sel[k].is_port || len != 2)
 			continue;
-		if ((tok_is(&c->t[a], "meta") && tok_is(&c->t[a + 1], "l4proto")) ||
-		    (tok_is(&c->t[a], "ip") && tok_is(&c->t[a + 1], "protocol")) ||
-		    (tok_is(&c->t[a], "ip6") && tok_is(&c->t[a + 1], "nexthdr")))
+		if (proto_selector(c->t, c->n, a, &ct) == 2 && !ct)
 			return (uint8_t)(k + 1);
 	}
 	return 0;
@@ -1406,21 +1431,12 @@ static bool try_l4(struct rulectx *c)
 	size_t k = c->i;
 	unsigned bits = 0;
 	char op = P_EQ;
-	bool negated, ct = false;
+	bool negated, ct;
+	size_t len = proto_selector(c->t, c->n, k, &ct);
 
-	if (k + 2 < c->n && tok_is(&c->t[k], "meta") && tok_is(&c->t[k + 1], "l4proto"))
-		k += 2;
-	else if (k + 2 < c->n && tok_is(&c->t[k], "ct") && tok_is(&c->t[k + 1], "protocol"))
-		k += 2, ct = true;
-	else if (k + 3 < c->n && tok_is(&c->t[k], "ct") && tok_is(&c->t[k + 2], "protocol") &&
-		 (tok_is(&c->t[k + 1], "original") || tok_is(&c->t[k + 1], "reply")))
-		k += 3, ct = true;
-	else if (k + 2 < c->n && tok_is(&c->t[k], "ip") && tok_is(&c->t[k + 1], "protocol"))
-		k += 2;
-	else if (k + 2 < c->n && tok_is(&c->t[k], "ip6") && tok_is(&c->t[k + 1], "nexthdr"))
-		k += 2;
-	else
-		return false;
+	if (!len || k + len >= c->n)
+		return false;	/* none, or no value after it */
+	k += len;
 	if (is_op(&c->t[k], &op))
 		k++;
 	if (k >= c->n)
@@ -1871,12 +1887,11 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 	 * dport map"); redirect and masquerade do not */
 	for (size_t k = c->i; addr_first && k + 1 < end; k++) {
 		unsigned bit;
+		bool ct;
 
 		if ((is_l4_word(&c->t[k], &bit) && c->t[k + 1].type == T_WORD &&
 		     !tok_is(&c->t[k + 1], ".")) ||
-		    (tok_is(&c->t[k], "meta") && tok_is(&c->t[k + 1], "l4proto")) ||
-		    (tok_is(&c->t[k], "ip") && tok_is(&c->t[k + 1], "protocol")) ||
-		    (tok_is(&c->t[k], "ip6") && tok_is(&c->t[k + 1], "nexthdr")))
+		    (proto_selector(c->t, end, k, &ct) && !ct))
 			key_l4 = true;
 	}
 	for (size_t k = 0; k < ncomp; k++) {
@@ -2012,6 +2027,7 @@ static bool l4_context(const struct token *t, size_t upto)
 	for (size_t k = 0; k < upto; k++) {
 		size_t v;
 		char op = P_EQ;
+		bool ct;
 
 		if (tok_punct(&t[k], '{'))
 			depth++;
@@ -2023,18 +2039,10 @@ static bool l4_context(const struct token *t, size_t upto)
 		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
 		    !(k && is_proto_value_at(t, k)))
 			return true;	/* a header field: "tcp dport", "udp length" */
-		if (k + 1 < upto && ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], "l4proto")) ||
-				     (tok_is(&t[k], "ip") && tok_is(&t[k + 1], "protocol")) ||
-				     (tok_is(&t[k], "ip6") && tok_is(&t[k + 1], "nexthdr"))))
-			v = k + 2;
-		else if (tok_is(&t[k], "ct") && k + 2 < upto &&
-			 (tok_is(&t[k + 1], "original") || tok_is(&t[k + 1], "reply")) &&
-			 tok_is(&t[k + 2], "protocol"))
-			v = k + 3;
-		else if (tok_is(&t[k], "ct") && k + 1 < upto && tok_is(&t[k + 1], "protocol"))
-			v = k + 2;
-		else
+		v = proto_selector(t, upto, k, &ct);
+		if (!v)
 			continue;
+		v += k;
 		if ((k && tok_is(&t[k - 1], ".")) || (v < upto && tok_is(&t[v], ".")))
 			continue;	/* a component of a concatenation */
 		op = P_EQ;
@@ -2481,7 +2489,7 @@ static void read_set_key(struct parser *p, struct set *s, bool typeof_)
 	char text[2][512] = { "", "" };
 	int side = 0, *field[2] = { &s->port_field, &s->data_port_field };
 	/* a set declared again ("add set" then its block) has its type */
-	bool fresh = s->port_field < 0;
+	bool fresh = s->port_field < 0, ct;
 	size_t comp = 0;
 
 	collect(p, &v);
@@ -2529,10 +2537,7 @@ static void read_set_key(struct parser *p, struct set *s, bool typeof_)
 		snprintf(text[side] + len, sizeof(text[side]) - len, "%s%.*s",
 			 len ? " " : "", (int)t->len, t->s);
 		if (side == 0 && s->proto_field < 0 && comp < 127 &&
-		    (typeof_ ? k + 1 < parts.n &&
-			       ((tok_is(t, "meta") && tok_is(&parts.t[k + 1], "l4proto")) ||
-				(tok_is(t, "ip") && tok_is(&parts.t[k + 1], "protocol")) ||
-				(tok_is(t, "ip6") && tok_is(&parts.t[k + 1], "nexthdr"))) :
+		    (typeof_ ? proto_selector(parts.t, parts.n, k, &ct) == 2 && !ct :
 		     tok_is(t, "inet_proto")))
 			s->proto_field = (int8_t)comp;
 		if (tok_is(t, ".")) {

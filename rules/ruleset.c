@@ -349,7 +349,7 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 
 void rule_ct_protos(struct rule *r, unsigned ct_l4)
 {
-	ct_l4 &= L4_TCP | L4_UDP | L4_SCTP | L4_DCCP | L4_UDPLITE;
+	ct_l4 &= L4_PORTS;
 	if (!ct_l4)
 		return;
 	for (uint32_t k = 0; k < r->nmatches; k++) {
