@@ -229,7 +229,7 @@ static inline char *oroom(size_t n)
 
 static inline void outu(unsigned v)
 {
-	olen = (size_t)(diagfmt_put_u(oroom(DIAGFMT_U32_DIGITS), v) - obuf);
+	olen = (size_t)(decimal_put_u32(oroom(DECIMAL_U32_DIGITS), v) - obuf);
 }
 
 /*
@@ -831,14 +831,14 @@ static void rule_text(struct ports *pt, const struct ruleset *rs,
 	}
 	outn(pt->file.s, pt->file.len);
 	if (r->loc.line) {
-		p = oroom(1 + DIAGFMT_U32_DIGITS);
+		p = oroom(1 + DECIMAL_U32_DIGITS);
 		*p = ':';
-		olen = (size_t)(diagfmt_put_u(p + 1, r->loc.line) - obuf);
+		olen = (size_t)(decimal_put_u32(p + 1, r->loc.line) - obuf);
 	}
 	outn(pt->chain, pt->nchain);
 	/* verdict names are short (verdict_name()'s, checked in
 	 * ports_text_init()) */
-	p = diagfmt_put_u(oroom(DIAGFMT_U32_DIGITS + 2 + 16), index);
+	p = decimal_put_u32(oroom(DECIMAL_U32_DIGITS + 2 + 16), index);
 	memcpy(p, "  ", 2);
 	memcpy(p + 2, v->s, v->len);
 	olen = (size_t)(p + 2 + v->len - obuf);

@@ -61,20 +61,12 @@ static inline char *diagfmt_room(struct diagfmt_out *o, size_t len)
 	return o->buf + o->n;
 }
 
-#define DIAGFMT_U32_DIGITS DECIMAL_U32_DIGITS
-
-/* V in decimal at P (room for DIAGFMT_U32_DIGITS bytes); returns the end. */
-static inline char *diagfmt_put_u(char *p, uint32_t v)
-{
-	return decimal_put_u32(p, v);
-}
-
 /* V in decimal. */
 static inline void diagfmt_putu(struct diagfmt_out *o, unsigned v)
 {
-	char *p = diagfmt_room(o, DIAGFMT_U32_DIGITS);
+	char *p = diagfmt_room(o, DECIMAL_U32_DIGITS);
 
-	o->n = (size_t)(diagfmt_put_u(p, v) - o->buf);
+	o->n = (size_t)(decimal_put_u32(p, v) - o->buf);
 }
 
 /* Line LINE of FILE in RS, *RET_LEN bytes without its newline (RET_LEN may

@@ -64,11 +64,11 @@ void report_text(FILE *out, const struct lint_run *run, bool color)
 			}
 			diagfmt_write(&o, name, namelen);
 			if (f->loc.line) {
-				p = diagfmt_room(&o, 2 + 2 * DIAGFMT_U32_DIGITS);
+				p = diagfmt_room(&o, 2 + 2 * DECIMAL_U32_DIGITS);
 				*p = ':';
-				p = diagfmt_put_u(p + 1, f->loc.line);
+				p = decimal_put_u32(p + 1, f->loc.line);
 				*p = ':';
-				p = diagfmt_put_u(p + 1, f->loc.col);
+				p = decimal_put_u32(p + 1, f->loc.col);
 				o.n = (size_t)(p - o.buf);
 			}
 			diagfmt_write(&o, ": ", 2);

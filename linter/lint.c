@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "decimal.h"
+#include "strfmt.h"
 #include "lines.h"
 #include "lint.h"
 #include "services.h"
@@ -59,90 +59,6 @@ struct ctx {
 
 /* --- findings ----------------------------------------------------------------- */
 
-/* LEN bytes of S at *N in BUF (SIZE bytes), as far as they fit. */
-static void put(char *buf, size_t size, size_t *n, const char *s, size_t len)
-{
-	if (*n < size)
-		memcpy(buf + *n, s, len < size - *n ? len : size - *n);
-	*n += len;
-}
-
-/*
- * vsnprintf for what messages use, %s and %u: a large ruleset may have a
- * finding on every rule, and vsnprintf, a stream set up for each call,
- * cost more than the checks themselves.  Any other conversion is left to
- * vsnprintf.
- */
-static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
-static size_t vformat(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	size_t n = 0;
-	va_list again;
-
-	va_copy(again, ap);
-	for (const char *p = fmt; ; p++) {
-		const char *pct = strchrnul(p, '%'), *s;
-		char num[DECIMAL_U32_DIGITS];
-		unsigned v;
-		int r;
-
-		put(buf, size, &n, p, (size_t)(pct - p));
-		if (!*pct)
-			break;
-		p = pct + 1;
-		switch (*p) {
-		case 's':
-			s = va_arg(ap, const char *);
-			put(buf, size, &n, s, strlen(s));
-			break;
-		case 'u':
-			v = va_arg(ap, unsigned);
-			put(buf, size, &n, num, (size_t)(decimal_put_u32(num, v) - num));
-			break;
-		default:
-			r = vsnprintf(buf, size, fmt, again);
-			va_end(again);
-			return r < 0 ? 0 : (size_t)r;
-		}
-	}
-	va_end(again);
-	if (size)
-		buf[n < size ? n : size - 1] = '\0';
-	return n;
-}
-
-static size_t format(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static size_t format(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	size_t n;
-
-	va_start(ap, fmt);
-	n = vformat(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-static char *format_message(struct arena *a, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-static char *format_message(struct arena *a, const char *fmt, va_list ap)
-{
-	char small[256], *msg;
-	va_list again;
-	size_t n;
-
-	va_copy(again, ap);
-	n = vformat(small, sizeof(small), fmt, ap);
-	msg = arena_alloc(a, n + 1);
-	if (n < sizeof(small))
-		memcpy(msg, small, n + 1);
-	else
-		vformat(msg, n + 1, fmt, again);
-	va_end(again);
-	return msg;
-}
 
 static void add(struct ctx *c, enum check chk, const struct loc *loc,
 		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
@@ -175,7 +91,7 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
 	va_start(ap, fmt);
-	f->message = format_message(&out->arena, fmt, ap);
+	f->message = arena_vprintf(&out->arena, fmt, ap);
 	va_end(ap);
 	f->check = (uint8_t)chk;
 	f->severity = c->o->severity[chk];
@@ -521,13 +437,12 @@ static void proto_list(unsigned protos, char *buf, size_t size)
 		if (!(protos & (1u << p)))
 			continue;
 		k++;
-		o += format(buf + o, size > o ? size - o : 0, "%s%s",
+		o += strfmt(buf + o, size > o ? size - o : 0, "%s%s",
 			    k == 1 ? "" : k == n ? " and " : ", ",
 			    reg_proto_name((enum reg_proto)p));
 	}
 }
 
-/* Checks of one destination port on one protocol. */
 /*
  * Whether a port the rule matches (IS_NAT false) is no listener because the
  * rule's dnat, redirect or tproxy sends the traffic elsewhere: to a port
@@ -540,6 +455,7 @@ static bool nat_listens(const struct ctx *c, bool is_nat, bool inbound)
 	return c->r->nat && !is_nat && (!inbound || c->r->nat->ports.n);
 }
 
+/* Checks of one destination port on one protocol. */
 static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc *loc,
 		       bool is_nat)
 {
@@ -670,9 +586,18 @@ static bool assigned_elsewhere(const struct registry *reg, uint16_t lo, uint16_t
 	return false;
 }
 
-/* Checks of a destination range (LO < HI) on one protocol. */
+/* Whether a port of R[0..N) is assigned on a protocol other than PROTO. */
+static bool any_assigned_elsewhere(const struct registry *reg, const struct portrange *r,
+				   uint32_t n, int proto)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (assigned_elsewhere(reg, r[i].lo, r[i].hi, proto))
+			return true;
+	return false;
+}
+
 /*
- * Ranges R[0..N) (sorted, disjoint) on PROTO, checked as one: a range as
+ * Destination ranges R[0..N) (sorted, disjoint) on PROTO, checked as one: a range as
  * written ("1000-2000"), or the ports of a mask ("tcp dport & 0x00ff ==
  * 0x10": 256 of them, written once), summarized by class in one finding,
  * never one per port.
@@ -684,7 +609,7 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 	int classes = 0;
 	bool inbound = (c->dirs & DIR_IN) && !c->established;
 	bool listener = (inbound && c->admits) || is_nat;
-	bool elsewhere = false, in_eph = false;
+	bool in_eph = false;
 	uint16_t lo = r[0].lo, hi = r[n - 1].hi;
 	size_t total = 0;
 	char counts[160], what[48];
@@ -709,29 +634,26 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 	for (int k = 0; k < REG_NCLASS; k++)
 		classes += sum.ports[k] > 0;
 	if (n == 1)
-		format(what, sizeof(what), "%u-%u/%s", lo, hi, reg_proto_name((enum reg_proto)proto));
+		strfmt(what, sizeof(what), "%u-%u/%s", lo, hi, reg_proto_name((enum reg_proto)proto));
 	else
-		format(what, sizeof(what), "%u ports in %u-%u/%s", (unsigned)total, lo, hi,
+		strfmt(what, sizeof(what), "%u ports in %u-%u/%s", (unsigned)total, lo, hi,
 		       reg_proto_name((enum reg_proto)proto));
 	/* reserved beside unassigned alone is not a mix worth a finding; a
 	 * range whose rule says what it is for is deliberate */
 	if (classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented) {
 		for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
 			if (sum.ports[order[k]])
-				o += format(counts + o, sizeof(counts) - o, "%s%u %s",
+				o += strfmt(counts + o, sizeof(counts) - o, "%s%u %s",
 					    o ? ", " : "", (unsigned)sum.ports[order[k]],
 					    reg_class_name((enum reg_class)order[k]));
 		/* a range is weak evidence of unauthorized use: only counted */
 		if (sum.unauthorized)
-			format(counts + o, sizeof(counts) - o, "; %u with known unauthorized use",
+			strfmt(counts + o, sizeof(counts) - o, "; %u with known unauthorized use",
 			       (unsigned)sum.unauthorized);
 		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%s: %s", what, counts);
-		goto dynamic;
-	}
-	for (uint32_t i = 0; i < n && !elsewhere; i++)
-		elsewhere = assigned_elsewhere(c->reg, r[i].lo, r[i].hi, proto);
-	if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] && !elsewhere &&
-	    (sum.ports[REG_CLASS_RESERVED] == total || !c->commented)) {
+	} else if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
+		   (sum.ports[REG_CLASS_RESERVED] == total || !c->commented) &&
+		   !any_assigned_elsewhere(c->reg, r, n, proto)) {
 		/* nothing assigned: the range is what its ports are */
 		bool res = sum.ports[REG_CLASS_RESERVED] == total;
 
@@ -739,7 +661,6 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 		    NULL, 0, "%s: all %u ports are %s in the IANA registry, on every protocol",
 		    what, (unsigned)total, res ? "reserved" : "unassigned or reserved");
 	}
-dynamic:
 	if ((hi >= DYN_LO || in_eph) && !nat_listens(c, is_nat, inbound)) {
 		bool dyn = hi >= DYN_LO;
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "strfmt.h"
 
 /* Under ASan, a block given back to the arena may not be touched until
  * the arena hands it out again: a pointer kept across arena_grow() is
@@ -191,19 +192,17 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	char small[256], *p;
 	va_list again;
-	int n;
+	size_t n;
 
 	if (!fmt)
 		fmt = "";	/* never: but GCC's sanitizer builds cannot tell */
 	va_copy(again, ap);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
-	if (n < 0)
-		n = 0;
-	p = arena_alloc(a, (size_t)n + 1);
-	if ((size_t)n < sizeof(small))
-		memcpy(p, small, (size_t)n + 1);
+	n = strfmt_v(small, sizeof(small), fmt, ap);
+	p = arena_alloc(a, n + 1);
+	if (n < sizeof(small))
+		memcpy(p, small, n + 1);
 	else
-		vsnprintf(p, (size_t)n + 1, fmt, again);
+		strfmt_v(p, n + 1, fmt, again);
 	va_end(again);
 	return p;
 }
