@@ -54,7 +54,7 @@ struct ctx {
 	bool admits;		/* its verdict lets traffic through */
 	bool established;	/* limited to established/related traffic */
 	bool commented;		/* the rule says what it is for */
-	struct word_slot *words;	/* WORD_SLOTS */
+	struct word_slot *words;	/* WORD_SLOTS, from the first comment */
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -857,6 +857,12 @@ static const struct word_slot *find_word(struct ctx *c, const char *w, size_t le
 
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	/* made with the first comment: many rulesets have none */
+	if (!c->words) {
+		c->words = calloc(WORD_SLOTS, sizeof(*c->words));
+		if (!c->words)
+			oom();
+	}
 	s = &c->words[h % WORD_SLOTS];
 	if (strcmp(s->w, w)) {
 		size_t first;
@@ -1182,8 +1188,12 @@ static void merge_runs(struct finding *f, size_t lo, size_t mid, size_t hi,
 static void sort_findings(struct finding *f, size_t n)
 {
 	struct finding *tmp = NULL;
-	size_t atmp = 0, *runs, nruns = 0;
+	size_t atmp = 0, *runs, nruns = 0, sorted = 1;
 
+	while (sorted < n && cmp_finding(&f[sorted - 1], &f[sorted]) <= 0)
+		sorted++;
+	if (sorted >= n)
+		return;		/* in order already, as mostly */
 	runs = malloc((n + 1) * sizeof(*runs));
 	if (!runs)
 		oom();
@@ -1222,9 +1232,6 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	size_t from = out->n;
 	struct lines *ls = lines_new(rs);
 
-	c.words = calloc(WORD_SLOTS, sizeof(*c.words));
-	if (!c.words)
-		oom();
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		const struct table *t = rs->tables[ti];
 		uint32_t *jumps;
