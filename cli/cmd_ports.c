@@ -171,107 +171,31 @@ static unsigned l4_to_reg(unsigned bit)
 	return 0;	/* udplite: the registry has no such protocol */
 }
 
-/* Text output through one buffer: printf would dominate large rulesets. */
-static char obuf[1 << 16];
-static size_t olen;
-static size_t oflushes;
-
-static void oflush(void)
-{
-	oflushes++;
-	fwrite(obuf, 1, olen, stdout);
-	olen = 0;
-}
-
-static __attribute__((noinline)) void outn_flushing(const char *s, size_t n)
-{
-	oflush();
-	if (n > sizeof(obuf)) {
-		fwrite(s, 1, n, stdout);
-		return;
-	}
-	memcpy(obuf, s, n);
-	olen = n;
-}
-
-/* Inline, so that a literal's length is known when compiling and the
- * common case is a compare and a copy. */
-static inline void outn(const char *s, size_t n)
-{
-	if (olen + n > sizeof(obuf)) {
-		outn_flushing(s, n);
-		return;
-	}
-	memcpy(obuf + olen, s, n);
-	olen += n;
-}
-
-static inline void outs(const char *s)
-{
-	outn(s, strlen(s));
-}
-
-static inline void outc(char c)
-{
-	if (olen == sizeof(obuf))
-		oflush();
-	obuf[olen++] = c;
-}
-
-/* Room for N (at most sizeof(obuf)) bytes at the end of obuf, to write in
- * place; olen is then set past what was written. */
-static inline char *oroom(size_t n)
-{
-	if (olen + n > sizeof(obuf))
-		oflush();
-	return obuf + olen;
-}
-
-static inline void outu(unsigned v)
-{
-	olen = (size_t)(decimal_put_u32(oroom(DECIMAL_U32_DIGITS), v) - obuf);
-}
-
 /*
- * JSON is written as it is made, one rule per line, so that a large
- * ruleset never has its whole report in memory.  Jansson writes each
- * item straight into the output buffer.
+ * Output through one buffer: printf would dominate large rulesets.  JSON
+ * is written as it is made, one rule per line, so that a large ruleset
+ * never has its whole report in memory: jansson writes each item straight
+ * into the buffer.
  */
-static __attribute__((noinline)) int out_json_more(const char *buf, size_t size)
-{
-	outn(buf, size);
-	return 0;
-}
-
-static int out_json(const char *buf, size_t size, void *data)
-{
-	(void)data;
-	/* Called for every quote, comma and colon: those need neither a
-	 * memcpy() nor a stack frame. */
-	if (size == 1 && olen < sizeof(obuf)) {
-		obuf[olen++] = *buf;
-		return 0;
-	}
-	return out_json_more(buf, size);
-}
+static struct diagfmt_out out;
 
 static void emit_json(struct ports *pt, json_t *j, const char *indent)
 {
-	size_t from = olen, flushes = oflushes;
+	size_t from = out.n, flushes = out.flushes;
 
 	if (pt->nemitted)
-		outs(",\n");
-	outs(indent);
+		diagfmt_puts(&out, ",\n");
+	diagfmt_puts(&out, indent);
 	/* JSON_PRESERVE_ORDER costs nothing on jansson 2.14, which keeps
 	 * insertion order anyway; older ones need it for our key order. */
-	if (j && !json_dump_callback(j, out_json, NULL,
+	if (j && !json_dump_callback(j, diagfmt_dump_to, &out,
 				     JSON_COMPACT | JSON_PRESERVE_ORDER)) {
 		pt->nemitted++;
 	} else {
 		/* An item that cannot be written is left out, as far as
 		 * the part already written is still in the buffer. */
-		if (oflushes == flushes)
-			olen = from;
+		if (out.flushes == flushes)
+			out.n = from;
 		pt->status = EXIT_USAGE;
 	}
 	json_decref(j);
@@ -566,10 +490,10 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 	for (unsigned bit = 1; bit <= L4_ANY; bit <<= 1)
 		if (protos & bit)
 			regp |= l4_to_reg(bit);
-	outu(pr->lo);
+	diagfmt_putu(&out, pr->lo);
 	if (pr->lo != pr->hi) {
-		outc('-');
-		outu(pr->hi);
+		diagfmt_putc(&out, '-');
+		diagfmt_putu(&out, pr->hi);
 	}
 	if (!regp)
 		return;
@@ -600,18 +524,18 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 					shown[nshown++] = nm;
 			}
 		}
-		outs(" (");
+		diagfmt_puts(&out, " (");
 		for (size_t k = 0; k < nshown; k++)
 			{
-			outs(k ? ", " : "");
-			outs(shown[k]);
+			diagfmt_puts(&out, k ? ", " : "");
+			diagfmt_puts(&out, shown[k]);
 		}
 		if (!nshown || mixed)
 			{
-			outs(nshown ? "; " : "");
-			outs(mixed ? "class differs by protocol" : reg_class_name(cls));
+			diagfmt_puts(&out, nshown ? "; " : "");
+			diagfmt_puts(&out, mixed ? "class differs by protocol" : reg_class_name(cls));
 		}
-		outc(')');
+		diagfmt_putc(&out, ')');
 		return;
 	}
 	{
@@ -622,7 +546,7 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 		bool several = __builtin_popcount(regp) > 1, firstp = true;
 
 		/* Per protocol: "(tcp: 8 assigned, 1 unassigned; udp: ...)" */
-		outs(" (");
+		diagfmt_puts(&out, " (");
 		for (int p = 0; p < REG_NPROTO; p++) {
 			struct reg_range sum;
 			bool first = true;
@@ -630,20 +554,20 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 			if (!(regp & (1u << p)))
 				continue;
 			registry_range(pt->reg, pr->lo, pr->hi, p, &sum);
-			outs(firstp ? "" : "; ");
+			diagfmt_puts(&out, firstp ? "" : "; ");
 			if (several)
 				{
-				outs(reg_proto_name(p));
-				outs(": ");
+				diagfmt_puts(&out, reg_proto_name(p));
+				diagfmt_puts(&out, ": ");
 			}
 			firstp = false;
 			for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++) {
 				if (!sum.ports[order[k]])
 					continue;
-				outs(first ? "" : ", ");
-				outu((unsigned)sum.ports[order[k]]);
-				outc(' ');
-				outs(reg_class_name(order[k]));
+				diagfmt_puts(&out, first ? "" : ", ");
+				diagfmt_putu(&out, (unsigned)sum.ports[order[k]]);
+				diagfmt_putc(&out, ' ');
+				diagfmt_puts(&out, reg_class_name(order[k]));
 				first = false;
 			}
 		}
@@ -662,13 +586,13 @@ static void range_text(const struct ports *pt, const struct portrange *pr,
 
 					if (r->kind != REG_CLASS_ASSIGNED || !r->name)
 						continue;
-					outs(listed ? ", " : "; ");
-					outs(registry_str(pt->reg, r->name));
+					diagfmt_puts(&out, listed ? ", " : "; ");
+					diagfmt_puts(&out, registry_str(pt->reg, r->name));
 					listed++;
 				}
 			}
 		}
-		outc(')');
+		diagfmt_putc(&out, ')');
 	}
 }
 
@@ -689,18 +613,18 @@ static void cached_range_text(struct ports *pt, const struct portrange *pr,
 	size_t from, flushes, len;
 
 	if (s->protos == (protos | 0x100) && s->key == key) {
-		outn(pt->text + s->off + 2 * first, s->len - 2u * first);
+		diagfmt_write(&out, pt->text + s->off + 2 * first, s->len - 2u * first);
 		return;
 	}
 	/* Made in the output buffer in one piece, then kept. */
 	if (!first)
-		outn(", ", 2);
-	oroom(TEXT_MAX);
-	from = olen;
-	flushes = oflushes;
+		diagfmt_write(&out, ", ", 2);
+	diagfmt_room(&out, TEXT_MAX);
+	from = out.n;
+	flushes = out.flushes;
 	range_text(pt, pr, protos);
-	len = olen - from + 2;
-	if (oflushes != flushes || len > UINT16_MAX || len > TEXT_BLOCK)
+	len = out.n - from + 2;
+	if (out.flushes != flushes || len > UINT16_MAX)
 		return;		/* longer than foreseen: not kept */
 	if (pt->ntext + len > TEXT_BLOCK) {
 		/* full: start over rather than keep track of what is old */
@@ -708,7 +632,7 @@ static void cached_range_text(struct ports *pt, const struct portrange *pr,
 		pt->ntext = 0;
 	}
 	memcpy(pt->text + pt->ntext, ", ", 2);
-	memcpy(pt->text + pt->ntext + 2, obuf + from, len - 2);
+	memcpy(pt->text + pt->ntext + 2, out.buf + from, len - 2);
 	s->key = key;
 	s->protos = (uint16_t)(protos | 0x100);
 	s->len = (uint16_t)len;
@@ -724,12 +648,12 @@ static void portset_text(struct ports *pt, const struct portset *ps,
 	for (uint32_t i = 0; i < n; i++)
 		cached_range_text(pt, &ps->r[i], protos, i == 0);
 	if (ps->n > n) {
-		outs(", ... ");
-		outu(ps->n - n);
-		outs(" more ranges");
+		diagfmt_puts(&out, ", ... ");
+		diagfmt_putu(&out, ps->n - n);
+		diagfmt_puts(&out, " more ranges");
 	}
 	if (!ps->n)
-		outs("(none)");
+		diagfmt_puts(&out, "(none)");
 }
 
 static void protos_text(unsigned protos)
@@ -739,8 +663,8 @@ static void protos_text(unsigned protos)
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(*order); i++) {
 		if (protos & order[i]) {
-			outs(first ? "" : ",");
-			outs(order[i] == L4_ANY ? "th" : l4_name(order[i]));
+			diagfmt_puts(&out, first ? "" : ",");
+			diagfmt_puts(&out, order[i] == L4_ANY ? "th" : l4_name(order[i]));
 			first = false;
 		}
 	}
@@ -763,21 +687,21 @@ static void match_start(struct ports *pt, const struct port_match *m)
 	size_t from;
 
 	if (s->key == key + 1) {
-		outn(s->s, s->len);
+		diagfmt_write(&out, s->s, s->len);
 		return;
 	}
-	oroom(sizeof(s->s));
-	from = olen;
-	outs("    ");
+	diagfmt_room(&out, sizeof(s->s));
+	from = out.n;
+	diagfmt_puts(&out, "    ");
 	protos_text(m->protos);
-	outs(m->source == SRC_CT ? " ct " : " ");
-	outs(field_name(m->field));
-	outs(m->negated ? " != " : " ");
-	if (olen - from > sizeof(s->s))
+	diagfmt_puts(&out, m->source == SRC_CT ? " ct " : " ");
+	diagfmt_puts(&out, field_name(m->field));
+	diagfmt_puts(&out, m->negated ? " != " : " ");
+	if (out.n - from > sizeof(s->s))
 		return;		/* cannot be (45 bytes at most), but safe */
 	s->key = (uint16_t)(key + 1);
-	s->len = (uint8_t)(olen - from);
-	memcpy(s->s, obuf + from, s->len);
+	s->len = (uint8_t)(out.n - from);
+	memcpy(s->s, out.buf + from, s->len);
 }
 
 /* The protocols a rule's NAT ports are for: those its matches name. */
@@ -829,45 +753,45 @@ static void rule_text(struct ports *pt, const struct ruleset *rs,
 		pt->file.s = rs->files[r->loc.file].name;
 		pt->file.len = strlen(pt->file.s);
 	}
-	outn(pt->file.s, pt->file.len);
+	diagfmt_write(&out, pt->file.s, pt->file.len);
 	if (r->loc.line) {
-		p = oroom(1 + DECIMAL_U32_DIGITS);
+		p = diagfmt_room(&out, 1 + DECIMAL_U32_DIGITS);
 		*p = ':';
-		olen = (size_t)(decimal_put_u32(p + 1, r->loc.line) - obuf);
+		out.n = (size_t)(decimal_put_u32(p + 1, r->loc.line) - out.buf);
 	}
-	outn(pt->chain, pt->nchain);
+	diagfmt_write(&out, pt->chain, pt->nchain);
 	/* verdict names are short (verdict_name()'s, checked in
 	 * ports_text_init()) */
-	p = decimal_put_u32(oroom(DECIMAL_U32_DIGITS + 2 + 16), index);
+	p = decimal_put_u32(diagfmt_room(&out, DECIMAL_U32_DIGITS + 2 + 16), index);
 	memcpy(p, "  ", 2);
 	memcpy(p + 2, v->s, v->len);
-	olen = (size_t)(p + 2 + v->len - obuf);
+	out.n = (size_t)(p + 2 + v->len - out.buf);
 	if (r->target) {
-		outc(' ');
-		outs(r->target);
+		diagfmt_putc(&out, ' ');
+		diagfmt_puts(&out, r->target);
 	}
-	outc('\n');
+	diagfmt_putc(&out, '\n');
 	for (uint32_t i = 0; i < r->nmatches; i++) {
 		const struct port_match *m = &r->matches[i];
 
 		match_start(pt, m);
 		if (m->set) {
-			outc('@');
-			outs(m->set);
-			outs(" = ");
+			diagfmt_putc(&out, '@');
+			diagfmt_puts(&out, m->set);
+			diagfmt_puts(&out, " = ");
 		}
 		portset_text(pt, &m->ports, m->protos);
-		outc('\n');
+		diagfmt_putc(&out, '\n');
 	}
 	if (r->nat) {
-		outs("    nat to port ");
+		diagfmt_puts(&out, "    nat to port ");
 		portset_text(pt, &r->nat->ports, rule_protos(r));
-		outc('\n');
+		diagfmt_putc(&out, '\n');
 	}
 	if (r->snat) {
-		outs("    snat to port ");
+		diagfmt_puts(&out, "    snat to port ");
 		portset_text(pt, &r->snat->ports, 0);
-		outc('\n');
+		diagfmt_putc(&out, '\n');
 	}
 }
 
@@ -947,14 +871,14 @@ static void read_one(struct ports *pt, const char *file)
 	if (pt->json) {
 		diags_json(pt, rs);
 	} else {
-		oflush();
+		diagfmt_flush(&out);
 		fflush(stdout);
 		diagfmt_print(stderr, rs);
 	}
 	if (rs->nerrors)
 		pt->status = EXIT_USAGE;
 	emit(pt, rs);
-	oflush();
+	diagfmt_flush(&out);
 	diagfmt_forget();	/* its line index points into RS */
 	ruleset_free(rs);
 }
@@ -1001,6 +925,7 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	const char *ipset_file = NULL;
 	int c, f;
 
+	out.f = stdout;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:i:I:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -1061,18 +986,18 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		ports_text_init(&pt);
 	}
 	if (pt.json) {
-		outs("{\n  \"registry\": {\"updated\": ");
+		diagfmt_puts(&out, "{\n  \"registry\": {\"updated\": ");
 		if (pt.reg->updated) {
 			/* a --registry file says what it likes here */
 			json_t *d = regfmt_jstr(registry_str(pt.reg, pt.reg->updated));
 
-			if (json_dump_callback(d, out_json, NULL, JSON_ENCODE_ANY))
+			if (json_dump_callback(d, diagfmt_dump_to, &out, JSON_ENCODE_ANY))
 				abort();	/* out of memory */
 			json_decref(d);
 		} else {
-			outs("null");
+			diagfmt_puts(&out, "null");
 		}
-		outs("},\n  \"rules\": [\n");
+		diagfmt_puts(&out, "},\n  \"rules\": [\n");
 	}
 	if (optind == argc)
 		pt.status |= inputs_walk("ports", "-", read_input, &pt);
@@ -1082,12 +1007,12 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 		size_t k;
 		json_t *d;
 
-		outs(pt.nemitted ? "\n  ],\n  \"diagnostics\": [\n" : "  ],\n  \"diagnostics\": [\n");
+		diagfmt_puts(&out, pt.nemitted ? "\n  ],\n  \"diagnostics\": [\n" : "  ],\n  \"diagnostics\": [\n");
 		pt.nemitted = 0;
 		json_array_foreach(pt.diags, k, d)
 			emit_json(&pt, json_incref(d), "    ");
-		outs(pt.nemitted ? "\n  ]\n}\n" : "  ]\n}\n");
-		oflush();
+		diagfmt_puts(&out, pt.nemitted ? "\n  ]\n}\n" : "  ]\n}\n");
+		diagfmt_flush(&out);
 	}
 	json_decref(pt.diags);
 	cache_free(&pt);

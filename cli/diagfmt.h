@@ -25,6 +25,8 @@ void diagfmt_one(FILE *out, const struct ruleset *rs, const struct loc *loc,
 struct diagfmt_out {
 	FILE *f;
 	size_t n;
+	size_t flushes;		/* how often written out, for those that
+				 * keep what they wrote in buf */
 	char buf[1u << 15];
 };
 
@@ -50,6 +52,13 @@ static inline void diagfmt_write(struct diagfmt_out *o, const char *s, size_t le
 static inline void diagfmt_puts(struct diagfmt_out *o, const char *s)
 {
 	diagfmt_write(o, s, strlen(s));
+}
+
+static inline void diagfmt_putc(struct diagfmt_out *o, char c)
+{
+	if (o->n == sizeof(o->buf))
+		diagfmt_flush(o);
+	o->buf[o->n++] = c;
 }
 
 /* Room for LEN (at most sizeof(o->buf)) bytes at o->buf + o->n, to write
