@@ -111,7 +111,10 @@ const struct check_def check_defs[CHK_COUNT] = {
 		"when a service on the port is named like it (\"docker\" for\n"
 		"docker-s on 2376), or when it is the port a dnat sends to; the\n"
 		"port's number in the comment is enough too.  Common English words\n"
-		"and protocol words (http, https, tcp, udp) are not read as names.",
+		"and protocol words (http, https, tcp, udp) are not read as names.\n"
+		"A rule with a port range is not judged: a range is the data, media\n"
+		"or relay ports a service opens beside its own (\"ftp passive\" on\n"
+		"30000-31000, \"TURN relay ports\"), not the port it is known by.",
 	},
 	[CHK_SET_DUPLICATE] = {
 		"set-duplicate", SEV_WARNING,

@@ -899,6 +899,11 @@ static void check_comment(struct ctx *c)
 	}
 	if (!m || !m->ports.n || !reg_protos(m->protos))
 		return;
+	/* a range is a service's data, media or relay ports ("ftp passive",
+	 * "TURN relay ports", "RTP for sip"), not the port it is known by */
+	for (uint32_t k = 0; k < m->ports.n; k++)
+		if (m->ports.r[k].hi != m->ports.r[k].lo)
+			return;
 	/* the first word is the comment's label ("ssh from the office"): it
 	 * alone may accuse; any word naming the port, or a service of the
 	 * port ("docker" for docker-s), clears the rule */
