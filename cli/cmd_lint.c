@@ -13,7 +13,6 @@
 #include "regfmt.h"
 #include "report.h"
 
-#define MAX_INCLUDE_DIRS 64
 #define CONFIG_NAME ".portolan"
 #define MAX_SETTINGS 256
 
@@ -57,8 +56,7 @@ struct settings {
 
 struct lint_cmd {
 	struct lint_run run;
-	struct input_options in;
-	enum input_format format;
+	struct inputs_args args;
 	struct ipset_db *ipsets;
 	struct settings cli;		/* from the command line */
 	bool no_config;
@@ -424,7 +422,7 @@ static void lint_one(void *arg, const char *file)
 	lf->rs = ruleset_new();
 	/* the walk frees FILE after this call: the ruleset keeps a copy */
 	lf->name = arena_strdup(&lf->rs->arena, strcmp(file, "-") == 0 ? "<stdin>" : file);
-	input_read(lf->rs, lf->name, text, len, lc->format, run->reg, &lc->in);
+	input_read(lf->rs, lf->name, text, len, lc->args.format, run->reg, &lc->args.in);
 	run->input_errors += lf->rs->nerrors;
 	lint_ruleset(lf->rs, run->reg, &o, &lf->res);
 }
@@ -451,7 +449,7 @@ static bool read_ipsets(struct lint_cmd *lc, const char *file)
 	lc->ipsets = inputs_ipsets("lint", file, lc->run.reg);
 	if (!lc->ipsets)
 		return false;
-	lc->in.ipt.ipsets = lc->ipsets;
+	lc->args.in.ipt.ipsets = lc->ipsets;
 	if (diagfmt_print(stderr, ipset_db_diags(lc->ipsets)))
 		return false;
 	diagfmt_forget();
@@ -468,28 +466,28 @@ static int cmd_lint(struct cli *cli, int argc, char **argv)
 		{ "baseline", required_argument, NULL, 'b' },
 		{ "write-baseline", required_argument, NULL, 'B' },
 		{ "no-config", no_argument, NULL, 'n' },
-		{ "input-format", required_argument, NULL, 'i' },
-		{ "include", required_argument, NULL, 'I' },
-		{ "family", required_argument, NULL, 'a' },
-		{ "ipset", required_argument, NULL, 'S' },
 		{ "registry", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		INPUTS_LONG_OPTIONS,
 		{ 0 },
 	};
 	static struct lint_cmd lc;
-	const char *dirs[MAX_INCLUDE_DIRS + 1] = { 0 };
-	size_t ndirs = 0;
-	const char *baseline_file = NULL, *write_file = NULL, *ipset_file = NULL;
+	const char *baseline_file = NULL, *write_file = NULL;
 	enum fmt fmt = FMT_TEXT;
 	struct baseline base = { 0 };
 	struct lint_options check;
-	int c, f;
+	int c, taken;
 
 	memset(&lc, 0, sizeof(lc));
 	lc.run.fail_on = SEV_WARNING;
-	lc.in.ipt.family = -1;
+	inputs_args_init(&lc.args);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:W:i:I:h", opts, NULL)) != -1) {
+		taken = inputs_option(&lc.args, &cmd_lint_def, c, optarg);
+		if (taken < 0)
+			return EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
@@ -521,28 +519,6 @@ static int cmd_lint(struct cli *cli, int argc, char **argv)
 		case 'n':
 			lc.no_config = true;
 			break;
-		case 'i':
-			f = input_format_from_name(optarg);
-			if (f < 0)
-				return cli_usage_error(&cmd_lint_def,
-					"unknown input format '%s': use auto, nft, nft-json, iptables or iptables-script",
-					optarg);
-			lc.format = (enum input_format)f;
-			break;
-		case 'I':
-			if (ndirs == MAX_INCLUDE_DIRS)
-				return cli_usage_error(&cmd_lint_def, "too many -I directories");
-			dirs[ndirs++] = optarg;
-			break;
-		case 'a':
-			lc.in.ipt.family = inputs_family(optarg);
-			if (lc.in.ipt.family < 0)
-				return cli_usage_error(&cmd_lint_def,
-					"unknown family '%s': use ip or ip6", optarg);
-			break;
-		case 'S':
-			ipset_file = optarg;
-			break;
 		case 'R':
 			cli->registry_file = optarg;
 			break;
@@ -561,10 +537,9 @@ static int cmd_lint(struct cli *cli, int argc, char **argv)
 	lc.run.reg = cli_registry(cli);
 	if (!lc.run.reg)
 		return EXIT_USAGE;
-	lc.in.nft.include_dirs = dirs;
 	if (baseline_file && !read_baseline(&base, baseline_file))
 		return EXIT_USAGE;
-	if (ipset_file && !read_ipsets(&lc, ipset_file))
+	if (lc.args.ipset_file && !read_ipsets(&lc, lc.args.ipset_file))
 		return EXIT_USAGE;
 	if (optind == argc)
 		lc.status |= inputs_walk("lint", "-", lint_one, &lc);

@@ -13,7 +13,6 @@
 #include "regfmt.h"
 #include "services.h"
 
-#define MAX_INCLUDE_DIRS 64
 #define NAMES_MAX 16	/* service names listed per range */
 /*
  * Rulesets name the same ports again and again: the registry's answer for
@@ -105,8 +104,7 @@ struct ports {
 	const struct registry *reg;
 	uint32_t *recs;		/* room for every record, for range listings */
 	bool json;
-	enum input_format format;
-	struct input_options in;
+	struct inputs_args args;
 	struct ipset_db *ipsets;
 	json_t *diags;
 	int status;
@@ -867,7 +865,7 @@ static void read_one(struct ports *pt, const char *file)
 	}
 	rs = ruleset_new();
 	input_read(rs, strcmp(file, "-") == 0 ? "<stdin>" : file, text, len,
-		   pt->format, pt->reg, &pt->in);
+		   pt->args.format, pt->reg, &pt->args.in);
 	if (pt->json) {
 		diags_json(pt, rs);
 	} else {
@@ -891,7 +889,7 @@ static bool read_ipsets(struct ports *pt, const char *file)
 	pt->ipsets = inputs_ipsets("ports", file, pt->reg);
 	if (!pt->ipsets)
 		return false;
-	pt->in.ipt.ipsets = pt->ipsets;
+	pt->args.in.ipt.ipsets = pt->ipsets;
 	rs = ipset_db_diags(pt->ipsets);
 	if (pt->json)
 		diags_json(pt, rs);
@@ -911,53 +909,31 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "input-format", required_argument, NULL, 'i' },
-		{ "include", required_argument, NULL, 'I' },
 		{ "registry", required_argument, NULL, 'R' },
-		{ "family", required_argument, NULL, 'F' },
-		{ "ipset", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
+		INPUTS_LONG_OPTIONS,
 		{ 0 },
 	};
-	const char *dirs[MAX_INCLUDE_DIRS + 1] = { 0 };
-	size_t ndirs = 0;
-	struct ports pt = { .status = EXIT_OK, .in.ipt.family = -1 };
-	const char *ipset_file = NULL;
-	int c, f;
+	struct ports pt = { .status = EXIT_OK };
+	int c, taken;
 
+	inputs_args_init(&pt.args);
 	out.f = stdout;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:i:I:h", opts, NULL)) != -1) {
+		taken = inputs_option(&pt.args, &cmd_ports_def, c, optarg);
+		if (taken < 0)
+			return EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (c) {
 		case 'f':
 			if (!cli_parse_format(optarg, &pt.json))
 				return cli_usage_error(&cmd_ports_def,
 						       "unknown format '%s': use text or json", optarg);
 			break;
-		case 'i':
-			f = input_format_from_name(optarg);
-			if (f < 0)
-				return cli_usage_error(&cmd_ports_def,
-						       "unknown input format '%s': use auto, nft or nft-json",
-						       optarg);
-			pt.format = (enum input_format)f;
-			break;
-		case 'I':
-			if (ndirs == MAX_INCLUDE_DIRS)
-				return cli_usage_error(&cmd_ports_def, "too many -I directories");
-			dirs[ndirs++] = optarg;
-			break;
 		case 'R':
 			cli->registry_file = optarg;
-			break;
-		case 'F':
-			pt.in.ipt.family = inputs_family(optarg);
-			if (pt.in.ipt.family < 0)
-				return cli_usage_error(&cmd_ports_def,
-						       "unknown family '%s': use ip or ip6", optarg);
-			break;
-		case 'S':
-			ipset_file = optarg;
 			break;
 		case 'h':
 			cli_help(&cmd_ports_def, stdout);
@@ -973,9 +949,8 @@ static int cmd_ports(struct cli *cli, int argc, char **argv)
 	pt.recs = malloc((pt.reg->nrecords + 1) * sizeof(*pt.recs));
 	if (!pt.recs)
 		abort();
-	pt.in.nft.include_dirs = dirs;
 	pt.diags = json_array();
-	if (ipset_file && !read_ipsets(&pt, ipset_file))
+	if (pt.args.ipset_file && !read_ipsets(&pt, pt.args.ipset_file))
 		return EXIT_USAGE;
 	if (pt.json) {
 		pt.cache = calloc(CACHE_SLOTS, sizeof(*pt.cache));

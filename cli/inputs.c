@@ -112,3 +112,47 @@ int inputs_family(const char *s)
 		return FAM_IP6;
 	return -1;
 }
+
+void inputs_args_init(struct inputs_args *ia)
+{
+	memset(ia, 0, sizeof(*ia));
+	ia->format = INPUT_AUTO;
+	ia->in.ipt.family = -1;
+	ia->in.nft.include_dirs = ia->dirs;
+}
+
+int inputs_option(struct inputs_args *ia, const struct cmd *cmd, int c,
+		  const char *arg)
+{
+	int f;
+
+	switch (c) {
+	case 'i':
+		f = input_format_from_name(arg);
+		if (f < 0) {
+			cli_usage_error(cmd, "unknown input format '%s': use auto, nft, nft-json, iptables or iptables-script",
+					arg);
+			return -1;
+		}
+		ia->format = (enum input_format)f;
+		return 1;
+	case 'I':
+		if (ia->ndirs == INPUTS_MAX_INCLUDE_DIRS) {
+			cli_usage_error(cmd, "too many -I directories");
+			return -1;
+		}
+		ia->dirs[ia->ndirs++] = arg;
+		return 1;
+	case INPUTS_OPT_FAMILY:
+		ia->in.ipt.family = inputs_family(arg);
+		if (ia->in.ipt.family < 0) {
+			cli_usage_error(cmd, "unknown family '%s': use ip or ip6", arg);
+			return -1;
+		}
+		return 1;
+	case INPUTS_OPT_IPSET:
+		ia->ipset_file = arg;
+		return 1;
+	}
+	return 0;
+}
