@@ -59,6 +59,15 @@ struct ctx {
 
 /* --- findings ----------------------------------------------------------------- */
 
+/* Whether A and B are one rule as written: the same, or made from the same
+ * text (iptables' "-s a,b" is a rule per address, each at the line's place). */
+static bool same_rule(const struct rule *a, const struct rule *b)
+{
+	return a == b ||
+	       (a && b && a->loc.line && a->loc.file == b->loc.file &&
+		a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+		a->chain == b->chain);
+}
 
 static void add(struct ctx *c, enum check chk, const struct loc *loc,
 		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
@@ -74,8 +83,9 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 
 	if (c->o->severity[chk] == SEV_OFF)
 		return;
-	/* one finding per check, place and port */
-	for (size_t i = out->n; i-- > 0 && out->f[i].rule == c->r; ) {
+	/* one finding per check, place and port; also across the rules one
+	 * written rule became ("-s a,b": one per address, all at its place) */
+	for (size_t i = out->n; i-- > 0 && same_rule(out->f[i].rule, c->r); ) {
 		f = &out->f[i];
 		if (f->check == chk && f->lo == lo && f->hi == hi && f->proto == proto &&
 		    f->loc.file == loc->file && f->loc.line == loc->line &&
