@@ -222,6 +222,31 @@ static void opaque_jumps(struct chain_walk *w, const struct opaque *op)
 		buf[len] = '\0';
 		add_edge(w, buf);
 	}
+	/* the same verdicts as nft -j writes them, kept as JSON text:
+	 * ["eth0", {"jump": {"target": "input_wan"}}] */
+	for (size_t k = 0; k < 2; k++) {
+		static const char *const keys[] = {
+			"\"jump\":{\"target\":\"", "\"goto\":{\"target\":\"",
+		};
+		size_t klen = strlen(keys[k]);
+
+		for (const char *p = op->text;
+		     (p = memmem(p, (size_t)(end - p), keys[k], klen)); ) {
+			const char *name = p + klen, *q = name;
+			char buf[64];
+			size_t len;
+
+			while (q < end && *q != '"' && *q != '\\')
+				q++;
+			p = q;
+			len = (size_t)(q - name);
+			if (q >= end || *q != '"' || !len || len >= sizeof(buf))
+				continue;
+			memcpy(buf, name, len);
+			buf[len] = '\0';
+			add_edge(w, buf);
+		}
+	}
 }
 
 static void resolve_edges(struct chain_walk *w, uint32_t i)
