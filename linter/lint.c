@@ -1138,9 +1138,18 @@ static bool comment_only(const char *t, size_t len)
  * comment "...", iptables' --comment) that is not only a directive. */
 static bool rule_commented(struct ctx *c)
 {
+	static const char xt_comment[] = "\"xt\":{\"type\":\"match\",\"name\":\"comment\"}";
 	const char *s = c->r->comment;
 
-	return s && *s && !strstr(s, "portolan:");
+	if (s && *s && !strstr(s, "portolan:"))
+		return true;
+	/* nft -j shows iptables-nft's "-m comment --comment ..." as an xt
+	 * match without its text: the rule has a comment all the same */
+	for (uint32_t i = 0; i < c->r->nopaque; i++)
+		if (memmem(c->r->opaque[i].text, c->r->opaque[i].len, xt_comment,
+			   sizeof(xt_comment) - 1))
+			return true;
+	return false;
 }
 
 static bool suppressed(struct lines *ls, const struct finding *f)

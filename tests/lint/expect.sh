@@ -6,7 +6,9 @@
 # a line of its own it speaks for the next line that is not a comment.
 # Every other line must get none.  "lint-expect: none" says so explicitly.
 # An nft -j input (*.json) gives findings no line: its expectations, in the
-# rules' comments, must name the findings' ids, as many times as found.
+# rules' comments or, for rules that must have none, in INPUT.lint-expect
+# (a line "ID -- reason" per finding), name the findings' ids, as many
+# times as found.
 # Inputs are every ruleset file in the directories given; options for one
 # input are in INPUT.args (one per line), an ipset file is INPUT.ipset.
 # usage: tests/lint/expect.sh PORTOLAN DIR...
@@ -60,12 +62,25 @@ for dir in "$@"; do
 				print n " " a[k]
 		}' "$input" | sort -u >"$tmp/want"
 		# nft -j input has no line numbers: there the findings' ids,
-		# one per line that expects them, are compared as a whole
+		# one per line that expects them, are compared as a whole; the
+		# expectations are in INPUT.lint-expect ("ID -- reason" lines)
+		# for rules that must have no nft comment of their own
 		case $input in
 		*.json)
-			sed 's/^[^ ]* //' "$tmp/want" | sort >"$tmp/want.ids"
+			if [ -f "$input.lint-expect" ]; then
+				awk '$1 !~ /^(#|none$)/ && NF { print $1 }' \
+					"$input.lint-expect" | sort >"$tmp/want.ids"
+			else
+				sed 's/^[^ ]* //' "$tmp/want" | sort >"$tmp/want.ids"
+			fi
 			jq -r '.findings[] | .id' "$tmp/json" | sort >"$tmp/got"
 			mv "$tmp/want.ids" "$tmp/want"
+			if ! diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
+				echo "FAIL: $input (- expected, + found)"
+				grep '^[-+][a-z]' "$tmp/diff"
+				fail=$((fail + 1))
+				continue
+			fi
 			;;
 		esac
 		if diff -u "$tmp/want" "$tmp/got" >"$tmp/diff"; then
