@@ -223,8 +223,8 @@ static void opaque_jumps(struct chain_walk *w, const struct opaque *op)
 		add_edge(w, buf);
 	}
 	/* the same verdicts as nft -j writes them, kept as JSON text:
-	 * ["eth0", {"jump": {"target": "input_wan"}}] */
-	for (size_t k = 0; k < 2; k++) {
+	 * ["eth0", {"jump": {"target": "input_wan"}}] (a JSON statement) */
+	for (size_t k = 0; op->len && op->text[0] == '{' && k < 2; k++) {
 		static const char *const keys[] = {
 			"\"jump\":{\"target\":\"", "\"goto\":{\"target\":\"",
 		};
@@ -1138,17 +1138,21 @@ static bool comment_only(const char *t, size_t len)
  * comment "...", iptables' --comment) that is not only a directive. */
 static bool rule_commented(struct ctx *c)
 {
-	static const char xt_comment[] = "\"xt\":{\"type\":\"match\",\"name\":\"comment\"}";
+	static const char xt[] = "{\"xt\":", name[] = "\"name\":\"comment\"";
 	const char *s = c->r->comment;
 
 	if (s && *s && !strstr(s, "portolan:"))
 		return true;
 	/* nft -j shows iptables-nft's "-m comment --comment ..." as an xt
-	 * match without its text: the rule has a comment all the same */
-	for (uint32_t i = 0; i < c->r->nopaque; i++)
-		if (memmem(c->r->opaque[i].text, c->r->opaque[i].len, xt_comment,
-			   sizeof(xt_comment) - 1))
+	 * match without its text, {"xt":{"type":"match","name":"comment"}}:
+	 * the rule has a comment all the same */
+	for (uint32_t i = 0; i < c->r->nopaque; i++) {
+		const struct opaque *op = &c->r->opaque[i];
+
+		if (op->len > sizeof(xt) && memcmp(op->text, xt, sizeof(xt) - 1) == 0 &&
+		    memmem(op->text, op->len, name, sizeof(name) - 1))
 			return true;
+	}
 	return false;
 }
 
