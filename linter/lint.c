@@ -1015,6 +1015,55 @@ static bool set_lits_apply(const struct set *s, const struct port_match *m)
 	return true;
 }
 
+struct lit_ref {
+	uint16_t lo, hi;
+	uint32_t i;
+};
+
+static int cmp_lit_ref(const void *a, const void *b)
+{
+	const struct lit_ref *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi > y->hi ? -1 : 1;	/* the wider first */
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Marks in COVERED[0..N) the literals whose ports another literal of the
+ * same set or list already holds: a later copy of an element ("{ 60000,
+ * 22, 60000 }"), or a port inside a range of it ("{ 60010-60020, 60015 }").
+ * Their ports are judged once, with the literal that holds them; the copy
+ * itself is set-duplicate's or set-overlap's business.
+ */
+static void covered_lits(const struct port_lit *lits, uint32_t n, bool *covered)
+{
+	struct lit_ref small[32], *r = n <= 32 ? small : malloc(n * sizeof(*r));
+	uint32_t k = 0;
+	int32_t hi = -1;
+
+	if (!r)
+		oom();
+	for (uint32_t i = 0; i < n; i++) {
+		covered[i] = false;
+		if (lits[i].lo <= lits[i].hi)
+			r[k++] = (struct lit_ref){ lits[i].lo, lits[i].hi, i };
+	}
+	qsort(r, k, sizeof(*r), cmp_lit_ref);
+	/* in that order, a literal is held by one before it iff one
+	 * before it reaches as far */
+	for (uint32_t j = 0; j < k; j++) {
+		if ((int32_t)r[j].hi <= hi)
+			covered[r[j].i] = true;
+		else
+			hi = r[j].hi;
+	}
+	if (r != small)
+		free(r);
+}
+
 static void check_match(struct ctx *c, const struct port_match *m)
 {
 	const struct port_lit *lits = m->lits;
@@ -1041,10 +1090,19 @@ static void check_match(struct ctx *c, const struct port_match *m)
 	if (!dport || m->negated)
 		return;
 	if (nlits) {
-		bool admits = c->admits;
+		bool admits = c->admits, small[32], *covered = NULL;
 
+		/* a port written twice is judged once (in a concatenation it
+		 * comes back with other addresses, in a verdict map with
+		 * another verdict: each is judged) */
+		if (nlits > 1 && m->kind != MATCH_CONCAT && m->kind != MATCH_VMAP) {
+			covered = nlits <= 32 ? small : malloc(nlits * sizeof(*covered));
+			if (!covered)
+				oom();
+			covered_lits(lits, nlits, covered);
+		}
 		for (uint32_t i = 0; i < nlits; i++) {
-			if (lits[i].lo > lits[i].hi)
+			if (lits[i].lo > lits[i].hi || (covered && covered[i]))
 				continue;
 			/* a verdict map: each element lets in by its own verdict */
 			if (m->kind == MATCH_VMAP)
@@ -1052,6 +1110,8 @@ static void check_match(struct ctx *c, const struct port_match *m)
 			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
 		}
 		c->admits = admits;
+		if (covered != small)
+			free(covered);
 		return;
 	}
 	/* Ports with no literal of their own, written once: a mask's (an
