@@ -80,16 +80,22 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	struct lint_result *out = c->out;
 	struct finding *f;
 	va_list ap;
+	/* what is said of a literal as written (a copy, a name) is said at
+	 * each place; what is said of a port, once per rule: "tcp dport 9001
+	 * dnat to 10.0.0.2:9001" matches and targets one port */
+	bool per_place = !c->r || chk == CHK_SET_DUPLICATE || chk == CHK_SET_OVERLAP ||
+			 chk == CHK_SERVICE_NAME_UNKNOWN || chk == CHK_SERVICE_NAME_NONPORTABLE;
 
 	if (c->o->severity[chk] == SEV_OFF)
 		return;
-	/* one finding per check, place and port; also across the rules one
-	 * written rule became ("-s a,b": one per address, all at its place) */
+	/* one finding per check, port and rule (or place); also across the
+	 * rules one written rule became ("-s a,b": one per address, all at
+	 * its place) */
 	for (size_t i = out->n; i-- > 0 && same_rule(out->f[i].rule, c->r); ) {
 		f = &out->f[i];
 		if (f->check == chk && f->lo == lo && f->hi == hi && f->proto == proto &&
-		    f->loc.file == loc->file && f->loc.line == loc->line &&
-		    f->loc.col == loc->col)
+		    (!per_place || (f->loc.file == loc->file && f->loc.line == loc->line &&
+				    f->loc.col == loc->col)))
 			return;
 	}
 	if (out->n == out->a) {
