@@ -918,12 +918,51 @@ static const struct word_slot *find_word(struct ctx *c, const char *w, size_t le
 	return s;
 }
 
+/* "123", "6000-6063", "591, 8008 and 8080": the ports the records
+ * BY_NAME[FIRST..FIRST+N) assign, each once, in order. */
+static void name_ports(const struct registry *reg, size_t first, size_t n,
+		       char *buf, size_t size)
+{
+	struct portrange pr[6];
+	size_t np = 0, o = 0;
+	bool more = false;
+
+	for (size_t i = first; i < first + n; i++) {
+		const struct reg_record *rr = &reg->records[reg->by_name[i]];
+		size_t k;
+
+		if (!(rr->flags & REG_F_HAS_PORT) || rr->kind != REG_CLASS_ASSIGNED)
+			continue;
+		for (k = 0; k < np && (pr[k].lo != rr->lo || pr[k].hi != rr->hi); k++)
+			;
+		if (k < np)
+			continue;
+		if (np == sizeof(pr) / sizeof(*pr)) {
+			more = true;
+			continue;
+		}
+		for (k = np++; k > 0 && pr[k - 1].lo > rr->lo; k--)
+			pr[k] = pr[k - 1];
+		pr[k] = (struct portrange){ rr->lo, rr->hi };
+	}
+	buf[0] = '\0';
+	for (size_t k = 0; k < np; k++) {
+		char x[16];
+
+		o += strfmt(buf + o, size > o ? size - o : 0, "%s%s",
+			    !k ? "" : k + 1 == np && !more ? " and " : ", ",
+			    range_str(x, pr[k].lo, pr[k].hi));
+	}
+	if (more)
+		strfmt(buf + o, size > o ? size - o : 0, ", ...");
+}
+
 static void check_comment(struct ctx *c)
 {
 	const struct rule *r = c->r;
 	const struct port_match *m = NULL;
 	const char *s = r->comment;
-	char w[WORD_MAX], first_word[WORD_MAX];
+	char w[WORD_MAX], first_word[WORD_MAX], its_ports[64];
 	size_t len = 0, first, n;
 	bool covers = false, named = false;
 	uint32_t rec = 0;
@@ -984,11 +1023,15 @@ static void check_comment(struct ctx *c)
 		if (this_named && label && !ws->common) {
 			named = true;
 			rec = c->reg->by_name[first];
-			for (size_t i = first; i < first + n; i++)
-				if (c->reg->records[c->reg->by_name[i]].flags & REG_F_HAS_PORT) {
+			for (size_t i = first; i < first + n; i++) {
+				const struct reg_record *rr = &c->reg->records[c->reg->by_name[i]];
+
+				if ((rr->flags & REG_F_HAS_PORT) && rr->kind == REG_CLASS_ASSIGNED) {
 					rec = c->reg->by_name[i];
 					break;
 				}
+			}
+			name_ports(c->reg, first, n, its_ports, sizeof(its_ports));
 			memcpy(first_word, w, len + 1);
 		}
 		if (covers)
@@ -997,8 +1040,8 @@ static void check_comment(struct ctx *c)
 	if (!named || covers || mentions_number(r->comment, m->ports.r[0].lo))
 		return;
 	add(c, CHK_COMMENT_MISMATCH, &m->loc, m->ports.r[0].lo, m->ports.r[0].hi, -1,
-	    &rec, 1, "the comment says '%s' but the port is %u (%s is %u)", first_word,
-	    m->ports.r[0].lo, first_word, c->reg->records[rec].lo);
+	    &rec, 1, "the comment says '%s' but the port is %u (%s is %s)", first_word,
+	    m->ports.r[0].lo, first_word, its_ports);
 }
 
 /* --- a rule ------------------------------------------------------------------------------ */
