@@ -1141,9 +1141,11 @@ static void check_match(struct ctx *c, const struct port_match *m)
 	if (nlits) {
 		bool admits = c->admits, small[32], *covered = NULL;
 
-		/* a port written twice is judged once (in a concatenation it
-		 * comes back with other addresses, in a verdict map with
-		 * another verdict: each is judged) */
+		/* a port written again, or inside a range of the same set or
+		 * list, is judged with the literal that holds it; not in a
+		 * concatenation, where it comes with other addresses, nor in
+		 * a verdict map, where each element has its own verdict (add()
+		 * still says a port once per rule and check) */
 		if (nlits > 1 && m->kind != MATCH_CONCAT && m->kind != MATCH_VMAP) {
 			covered = nlits <= 32 ? small : malloc(nlits * sizeof(*covered));
 			if (!covered)
