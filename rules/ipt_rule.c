@@ -404,13 +404,17 @@ static const char *const other_targets[] = {
 
 /* --- a command being read ----------------------------------------------------------- */
 
-struct pspec {			/* a port option, read once the rule is whole */
+struct pspec {			/* a port option, put in the rule once it is whole */
 	uint8_t id;		/* enum opt_id */
 	bool neg;
 	unsigned protos;
 	const struct ipt_arg *arg, *opt;
 	const char *set;	/* --match-set NAME */
 	size_t from, to;	/* its arguments */
+	/* its value, read where the option is (as iptables reads it: the
+	 * first bad value is the error, not a stray argument after it) */
+	uint8_t nlits;
+	struct port_lit lits[MULTIPORT_MAX];
 };
 
 struct loaded {
@@ -451,6 +455,8 @@ struct cmd {
 	size_t nports;
 	const struct ipt_arg *nat_arg;	/* --to-destination, --to-ports ... */
 	uint8_t nat_id;
+	bool nat_port;		/* NAT_ARG names a port: NAT_LIT */
+	struct port_lit nat_lit;
 
 	unsigned naddr[2];	/* -s a,b -d c,d: one rule per pair */
 	const struct ipt_arg *iface[2];	/* -i, -o */
@@ -635,6 +641,22 @@ static bool parse_dec(const char *s, size_t len, unsigned long max,
 	return true;
 }
 
+/*
+ * A hint for a word with a blank iptables does not split at (a no-break
+ * space pasted from a web page or a word processor looks like a space),
+ * or "".
+ */
+static const char *odd_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if ((unsigned char)s[i] != 0xc2)
+			continue;
+		if ((unsigned char)s[i + 1] == 0xa0)
+			return ": it holds a no-break space (U+00A0), which iptables takes as part of the word, not as a blank";
+	}
+	return "";
+}
+
 static bool port_atom(struct cmd *c, const struct ipt_arg *a, size_t off,
 		      size_t len, unsigned protos, struct port_lit *lit)
 {
@@ -664,7 +686,8 @@ static bool port_atom(struct cmd *c, const struct ipt_arg *a, size_t off,
 			return true;
 		}
 	}
-	cmd_error(c, &loc, "invalid port/service '%.*s' specified", (int)len, s);
+	cmd_error(c, &loc, "invalid port/service '%.*s' specified%s", (int)len, s,
+		  odd_blank(s, len));
 	return false;
 }
 
@@ -1199,6 +1222,9 @@ static bool shipped_match(const char *name)
 		       sizeof(*names), cmp_name) != NULL;
 }
 
+static bool read_ports(struct cmd *c, struct pspec *p);
+static bool nat_read(struct cmd *c);
+
 /* What an option does once its arguments are known. */
 static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *opt,
 		  const struct ipt_arg *val, const struct ipt_arg *val2, bool neg,
@@ -1293,12 +1319,14 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 			return;
 		}
 		c->seen |= bit;
-		add_pspec(c, d->id, neg, c->proto, opt, val);
+		if (add_pspec(c, d->id, neg, c->proto, opt, val))
+			read_ports(c, &c->ports[c->nports - 1]);
 		return;
 	}
 	case O_CT_ORIG_SPORT: case O_CT_ORIG_DPORT: case O_CT_REPL_SPORT:
 	case O_CT_REPL_DPORT:
-		add_pspec(c, d->id, neg, 0, opt, val);
+		if (add_pspec(c, d->id, neg, 0, opt, val))
+			read_ports(c, &c->ports[c->nports - 1]);
 		return;
 	case O_CT_PROTO:
 		c->ct_proto = proto_of(c, val, &ok, &c->ct_protonum);
@@ -1328,6 +1356,7 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		}
 		c->nat_arg = val;
 		c->nat_id = d->id;
+		nat_read(c);
 		return;
 	case O_SRC: case O_DST: {
 		unsigned k = 1;
@@ -1464,7 +1493,8 @@ static void parse_args(struct cmd *c)
 			continue;
 		}
 		if (!is_option(a)) {
-			cmd_error(c, &a->loc, "bad argument '%s'", a->s);
+			cmd_error(c, &a->loc, "bad argument '%s'%s", a->s,
+				  odd_blank(a->s, a->len));
 			return;
 		}
 		eq = a->s[1] == '-' ? strchr(a->s, '=') : NULL;
@@ -1482,7 +1512,8 @@ static void parse_args(struct cmd *c)
 			continue;
 		}
 		if (!d) {
-			cmd_error(c, &a->loc, "unknown option '%.*s'", (int)namelen, a->s);
+			cmd_error(c, &a->loc, "unknown option '%.*s'%s", (int)namelen, a->s,
+				  odd_blank(a->s, namelen));
 			return;
 		}
 		if (neg && !d->invertible) {
@@ -1550,54 +1581,29 @@ static struct loc opt_loc(const struct cmd *c, const struct pspec *p)
 	return span_loc(first, p->arg);
 }
 
-static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
+/*
+ * The value of the port option P, read when the option is met, as each
+ * extension parses its options in turn: the first bad value is the error
+ * iptables reports, before a stray argument or a repeated option after it.
+ */
+static bool read_value(struct cmd *c, struct pspec *p)
 {
-	struct port_lit lit;
-	struct loc loc = opt_loc(c, p);
-	/* The reply tuple runs the other way: its source port is the
-	 * service's (after DNAT, the translated one), its destination the
-	 * client's.  Fields are in the original direction's terms, as the
-	 * nft readers read "ct reply proto-src". */
-	uint8_t field = p->id == O_SPORT || p->id == O_CT_ORIG_SPORT ||
-			p->id == O_CT_REPL_DPORT ? FIELD_SPORT : FIELD_DPORT;
 	bool ct = p->id >= O_CT_ORIG_SPORT && p->id <= O_CT_REPL_DPORT;
-	unsigned protos = ct ? (c->ct_proto ? c->ct_proto : c->proto ? c->proto : L4_ANY) :
-			       p->protos;
+	bool c_style = !ct && (p->protos == L4_TCP || p->protos == L4_SCTP);
 
-	bool c_style = !ct && (protos == L4_TCP || protos == L4_SCTP);
-
-	if (ct && c->ct_protonum >= 0 && !c->ct_proto) {
-		warn(c->ir, &loc, "--ctproto %s has no ports: conntrack compares something else here (the ICMP id, the GRE key)",
-		     ipproto_keyword((unsigned)c->ct_protonum) ?
-		     ipproto_keyword((unsigned)c->ct_protonum) : "?");
-		return true;
-	}
-	if (ct && c->ct_proto && c->ct_proto_neg)
-		protos = L4_PORTS & ~c->ct_proto;
 	c->numstyle = c_style ? NUM_C : NUM_DECIMAL;
-	if (!port_range(c, p->arg, 0, p->arg->len, c_style ? protos : L4_ANY, ':', &lit))
+	if (!port_range(c, p->arg, 0, p->arg->len, c_style ? p->protos : L4_ANY,
+			':', &p->lits[0]))
 		return false;
-	if (!ct && c->proto_neg)
-		protos = L4_PORTS & ~protos;
-	if (!ct && (protos == L4_TCP || protos == L4_UDP) && lit.lo == 0 &&
-	    lit.hi == 65535) {
-		/* iptables-nft loads no port match for the whole range, so
-		 * the rule holds every packet of the protocol */
-		if (p->neg)
-			warn(c->ir, &loc, "'! %s %.*s' matches no packet as written, but iptables-nft drops the match: the rule applies to every %s packet",
-			     p->opt->s, (int)p->arg->len, p->arg->s, l4_name(protos));
-		return true;
-	}
-	add_match(c, r, field, ct ? SRC_CT : SRC_PAYLOAD, protos, p->neg, &lit, 1, &loc);
+	p->nlits = 1;
 	return true;
 }
 
-static bool multiport(struct cmd *c, const struct pspec *p, struct rule *r)
+/* "--dports 22,80:90": multiport wants "lo:hi" with lo < hi, both written. */
+static bool read_multiport(struct cmd *c, struct pspec *p)
 {
-	struct port_lit lits[MULTIPORT_MAX];
-	size_t nlits = 0, count = 0, off = 0;
+	size_t count = 0, off = 0;
 	const struct ipt_arg *a = p->arg;
-	struct loc loc = opt_loc(c, p);
 
 	c->numstyle = NUM_C;
 	if (!p->protos || c->proto_neg) {
@@ -1606,16 +1612,14 @@ static bool multiport(struct cmd *c, const struct pspec *p, struct rule *r)
 	}
 	for (;;) {
 		size_t len = strcspn(a->s + off, ",");
-		bool range = memchr(a->s + off, ':', len) != NULL;
+		const char *colon = memchr(a->s + off, ':', len);
 
-		count += range ? 2 : 1;
-		if (range) {
-			const char *colon = memchr(a->s + off, ':', len);
+		count += colon ? 2 : 1;
+		if (colon) {
 			struct loc l = sub_loc(a, off, len);
 			struct port_lit lo, hi;
 			size_t left = (size_t)(colon - a->s - off);
 
-			/* multiport wants "lo:hi" with lo < hi, both written */
 			if (!port_atom(c, a, off, left, p->protos, &lo) ||
 			    !port_atom(c, a, off + left + 1, len - left - 1, p->protos, &hi))
 				return false;
@@ -1632,18 +1636,68 @@ static bool multiport(struct cmd *c, const struct pspec *p, struct rule *r)
 				  MULTIPORT_MAX);
 			return false;
 		}
-		if (!port_range(c, a, off, len, p->protos, ':', &lits[nlits]))
+		if (!port_range(c, a, off, len, p->protos, ':', &p->lits[p->nlits]))
 			return false;
-		nlits++;
+		p->nlits++;
 		off += len;
 		if (a->s[off] != ',')
 			break;
 		off++;
 	}
+	return true;
+}
+
+static bool read_ports(struct cmd *c, struct pspec *p)
+{
+	if (p->id == O_MP_SPORTS || p->id == O_MP_DPORTS || p->id == O_MP_PORTS)
+		return read_multiport(c, p);
+	return read_value(c, p);
+}
+
+static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
+{
+	struct port_lit lit = p->lits[0];
+	struct loc loc = opt_loc(c, p);
+	/* The reply tuple runs the other way: its source port is the
+	 * service's (after DNAT, the translated one), its destination the
+	 * client's.  Fields are in the original direction's terms, as the
+	 * nft readers read "ct reply proto-src". */
+	uint8_t field = p->id == O_SPORT || p->id == O_CT_ORIG_SPORT ||
+			p->id == O_CT_REPL_DPORT ? FIELD_SPORT : FIELD_DPORT;
+	bool ct = p->id >= O_CT_ORIG_SPORT && p->id <= O_CT_REPL_DPORT;
+	unsigned protos = ct ? (c->ct_proto ? c->ct_proto : c->proto ? c->proto : L4_ANY) :
+			       p->protos;
+
+	if (ct && c->ct_protonum >= 0 && !c->ct_proto) {
+		warn(c->ir, &loc, "--ctproto %s has no ports: conntrack compares something else here (the ICMP id, the GRE key)",
+		     ipproto_keyword((unsigned)c->ct_protonum) ?
+		     ipproto_keyword((unsigned)c->ct_protonum) : "?");
+		return true;
+	}
+	if (ct && c->ct_proto && c->ct_proto_neg)
+		protos = L4_PORTS & ~c->ct_proto;
+	if (!ct && c->proto_neg)
+		protos = L4_PORTS & ~protos;
+	if (!ct && (protos == L4_TCP || protos == L4_UDP) && lit.lo == 0 &&
+	    lit.hi == 65535) {
+		/* iptables-nft loads no port match for the whole range, so
+		 * the rule holds every packet of the protocol */
+		if (p->neg)
+			warn(c->ir, &loc, "'! %s %.*s' matches no packet as written, but iptables-nft drops the match: the rule applies to every %s packet",
+			     p->opt->s, (int)p->arg->len, p->arg->s, l4_name(protos));
+		return true;
+	}
+	add_match(c, r, field, ct ? SRC_CT : SRC_PAYLOAD, protos, p->neg, &lit, 1, &loc);
+	return true;
+}
+
+static void multiport(struct cmd *c, const struct pspec *p, struct rule *r)
+{
+	struct loc loc = opt_loc(c, p);
+
 	add_match(c, r, p->id == O_MP_SPORTS ? FIELD_SPORT :
 		  p->id == O_MP_DPORTS ? FIELD_DPORT : FIELD_PORT,
-		  SRC_MULTIPORT, p->protos, p->neg, lits, nlits, &loc);
-	return true;
+		  SRC_MULTIPORT, p->protos, p->neg, p->lits, p->nlits, &loc);
 }
 
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to);
@@ -1704,15 +1758,17 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 	return true;
 }
 
-/* "ADDR[-ADDR][:PORT[-PORT[/BASE]]]", "[V6ADDR]:PORT", "PORT[-PORT]" */
-static bool nat_ports(struct cmd *c, struct rule *r)
+/*
+ * "ADDR[-ADDR][:PORT[-PORT[/BASE]]]", "[V6ADDR]:PORT", "PORT[-PORT]": read
+ * when the option is met, as the NAT targets do ("-j DNAT --to-destination
+ * 1.2.3.4:80 -p tcp" is refused: the protocol comes too late).  TPROXY's
+ * --on-port looks names up for any protocol, and the kernel checks its
+ * protocol when the rule is loaded: that is left to nat_ports().
+ */
+static bool nat_read(struct cmd *c)
 {
 	const struct ipt_arg *a = c->nat_arg;
 	const char *s = a->s, *ports = NULL;
-	struct nat_target *nt;
-	struct port_lit lit;
-	bool snat = c->nat_id == O_TO_SRC ||
-		    (c->nat_id == O_TO_PORTS && c->target->kind == TGT_MASQUERADE);
 	size_t off, len;
 	unsigned protos = c->proto;
 
@@ -1766,21 +1822,40 @@ static bool nat_ports(struct cmd *c, struct rule *r)
 		cmd_error(c, &a->loc, "port expected in '%s'", s);
 		return false;
 	}
-	if (!c->proto_neg && (!protos || protos == L4_UDPLITE)) {
+	if (c->nat_id != O_ON_PORT && !c->proto_neg && (!protos || protos == L4_UDPLITE)) {
 		cmd_error(c, &a->loc, "need TCP, UDP, SCTP or DCCP with port specification ('-p tcp')");
 		return false;
 	}
 	if (c->proto_neg)
 		protos = L4_PORTS & ~protos;
 	c->numstyle = c->nat_id == O_ON_PORT ? NUM_DECIMAL : NUM_C;
-	if (!port_range(c, a, off, len, protos, '-', &lit))
+	if (!port_range(c, a, off, len, c->nat_id == O_ON_PORT ? L4_ANY : protos, '-',
+			&c->nat_lit))
 		return false;
-	if (c->nat_id == O_ON_PORT && lit.lo == 0 && lit.hi == 0)
+	c->nat_port = true;
+	return true;
+}
+
+/* The NAT ports nat_read() read, into R. */
+static bool nat_ports(struct cmd *c, struct rule *r)
+{
+	struct nat_target *nt;
+	bool snat = c->nat_id == O_TO_SRC ||
+		    (c->nat_id == O_TO_PORTS && c->target->kind == TGT_MASQUERADE);
+
+	if (!c->nat_port)
+		return true;
+	if (c->nat_id == O_ON_PORT && !c->proto_neg &&
+	    (!c->proto || c->proto == L4_UDPLITE)) {
+		cmd_error(c, &c->nat_lit.loc, "need TCP, UDP, SCTP or DCCP with port specification ('-p tcp')");
+		return false;
+	}
+	if (c->nat_id == O_ON_PORT && c->nat_lit.lo == 0 && c->nat_lit.hi == 0)
 		return true;	/* 0: the packet's own destination port */
 	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt));
-	nt->loc = sub_loc(a, off, len);
-	lits_add(c->ir->rs, &nt->lits, &nt->nlits, &nt->alits, &lit);
-	portset_add(c->ir->rs, &nt->ports, lit.lo, lit.hi);
+	nt->loc = c->nat_lit.loc;
+	lits_add(c->ir->rs, &nt->lits, &nt->nlits, &nt->alits, &c->nat_lit);
+	portset_add(c->ir->rs, &nt->ports, c->nat_lit.lo, c->nat_lit.hi);
 	if (snat)
 		r->snat = nt;
 	else
@@ -1876,7 +1951,8 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 
 		switch (p->id) {
 		case O_MP_SPORTS: case O_MP_DPORTS: case O_MP_PORTS:
-			ok = multiport(c, p, r);
+			multiport(c, p, r);
+			ok = true;
 			break;
 		case O_MATCH_SET:
 			ok = set_ports(c, p, r);
