@@ -84,6 +84,11 @@ enum input_format input_detect(const char *text, size_t len)
 				return INPUT_IPT_SCRIPT;	/* #!/bin/sh */
 			if (*p == '*' && le - p > 1 && p[1] >= 'a' && p[1] <= 'z')
 				return INPUT_IPT_SAVE;		/* *filter */
+			/* "iptables -S" output: "-P INPUT DROP", "-N f2b-sshd",
+			 * "-A INPUT ..." (no nft statement starts with '-') */
+			if (*p == '-' && le - p > 3 && p[1] && strchr("PNAI", p[1]) &&
+			    (p[2] == ' ' || p[2] == '\t'))
+				return INPUT_IPT_SAVE;
 			if (*p != '#' && calls_iptables(p, le))
 				return INPUT_IPT_SCRIPT;
 			if (*p != '#' && (strncmp(p, "table", 5) == 0 ||

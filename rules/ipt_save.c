@@ -358,6 +358,116 @@ static bool has_delete(const char *text, size_t len)
 	return false;
 }
 
+/* Whether a line of TEXT starts with S (N bytes), as "*" or "COMMIT". */
+static bool has_line(const char *text, size_t len, const char *s, size_t n)
+{
+	const char *p = text, *end = text + len;
+
+	while (p && (size_t)(end - p) >= n) {
+		if (memcmp(p, s, n) == 0)
+			return true;
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* A "-P CHAIN" line (P at its '-'): CHAIN's bit in builtin_names[], or 0. */
+static const char *const builtin_names[] = {
+	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
+};
+
+static unsigned policy_chain(const char *p, const char *end)
+{
+	const char *w;
+
+	if (end - p < 3 || p[0] != '-' || p[1] != 'P' || (p[2] != ' ' && p[2] != '\t'))
+		return 0;
+	for (p += 2; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	for (w = p; p < end && !is_blank(*p); p++)
+		;
+	for (unsigned i = 0; i < sizeof(builtin_names) / sizeof(*builtin_names); i++)
+		if (strlen(builtin_names[i]) == (size_t)(p - w) &&
+		    memcmp(builtin_names[i], w, (size_t)(p - w)) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/*
+ * "iptables -S" output has no "*table" lines: it lists one table (filter,
+ * unless "-t" said another), its built-in chains' policies first.  The
+ * table whose built-in chains the run of "-P" lines from P names; where
+ * they fit none exactly ("iptables -S INPUT" names one), filter if it has
+ * them, else NULL.
+ */
+static const char *listed_table(const char *p, const char *end, bool *ret_exact)
+{
+	static const struct { const char *table; unsigned chains; } tables[] = {
+		{ "filter", 1u << 1 | 1u << 2 | 1u << 3 },
+		{ "nat", 1u << 0 | 1u << 1 | 1u << 3 | 1u << 4 },
+		{ "mangle", 0x1f },
+		{ "raw", 1u << 0 | 1u << 3 },
+	};
+	unsigned seen = 0, bit;
+
+	while (p < end && (bit = policy_chain(p, end))) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		seen |= bit;
+		p = nl ? nl + 1 : end;
+	}
+	for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++)
+		if (tables[i].chains == seen) {
+			*ret_exact = true;
+			return tables[i].table;
+		}
+	/* "iptables -S INPUT": without -t, the filter table */
+	return (seen & ~tables[0].chains) ? NULL : "filter";
+}
+
+/*
+ * A command line of "iptables -S" output (Q, at the line L): the table it
+ * goes to.  A run of "-P" lines after other commands starts another
+ * listing ("iptables -S; iptables -t nat -S" pasted together).
+ */
+static void listed_line(struct ipt_reader *ir, const struct line *l, const char *q,
+			const char *end, bool *in_policies)
+{
+	bool policy = policy_chain(q, l->end) != 0;
+	const char *name;
+	struct loc loc;
+	bool exact = false;
+
+	if (!policy) {
+		*in_policies = false;
+		if (ir->table)
+			return;
+	} else if (*in_policies && ir->table) {
+		return;
+	}
+	*in_policies = policy;
+	name = policy ? listed_table(q, end, &exact) : NULL;
+	if (!name)
+		name = ir->table ? ir->table->name : "filter";
+	if (ir->table && strcmp(name, ir->table->name) == 0)
+		return;
+	loc = loc_at(l, q, l->end);
+	if (ir->table && exact)
+		ipt_note(ir, &loc, "read as 'iptables -t %s -S' output from here (the '-P' lines name its built-in chains)",
+			 name);
+	else if (ir->table)
+		ipt_note(ir, &loc, "read as 'iptables -S' output of the filter table from here (a listing of some of its chains)");
+	else if (strcmp(name, "filter") == 0)
+		ipt_note(ir, &loc, "no '*table' line: read as 'iptables -S' output of the filter table (what it lists without -t)");
+	else
+		ipt_note(ir, &loc, "no '*table' line: read as 'iptables -t %s -S' output (the '-P' lines name its built-in chains)",
+			 name);
+	ir->table = ipt_table(ir, name, &loc);
+	ir->last_chain = NULL;
+}
+
 int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 		  const struct registry *reg, const struct ipt_options *opts)
 {
@@ -372,7 +482,9 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 	char *buf = NULL;
 	size_t bufsize = 0;
 	struct loc last = { 0 };
-	bool crlf = false, bad_table = false;
+	bool crlf = false, bad_table = false, in_policies = false;
+	/* no "*table" line and no COMMIT: "iptables -S" output */
+	bool listing = !has_line(text, len, "*", 1) && !has_line(text, len, "COMMIT", 6);
 
 	if (!args)
 		oom();
@@ -458,6 +570,8 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 			}
 			if (after)
 				q = after;
+			if (listing)
+				listed_line(&ir, &l, q, end, &in_policies);
 			n = split(&ir, &l, q, args, buf);
 			if (n <= 0)
 				continue;
@@ -465,7 +579,7 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 			ipt_command(&ir, args, (size_t)n, &where);
 		}
 	}
-	if (ir.table && !ir.stop)
+	if (ir.table && !ir.stop && !listing)
 		ipt_error(&ir, &last, "COMMIT expected: table %s is not committed at the end of the input",
 			  ir.table->name);
 	ipt_finish(&ir);
