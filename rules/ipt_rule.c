@@ -545,7 +545,8 @@ static struct loc span_loc(const struct ipt_arg *a, const struct ipt_arg *b)
 
 /* --- values ------------------------------------------------------------------------------ */
 
-/* A number as xtables_strtoui reads it: base 0 (0x1F, 017, 22). */
+/* A number as xtables_strtoui reads it: base 0 (0x1F, 017, 22), a '+'
+ * before it allowed (strtoumax takes it; a '-' xtables refuses). */
 static bool parse_num(const char *s, size_t len, unsigned long max,
 		      unsigned long *ret)
 {
@@ -553,6 +554,10 @@ static bool parse_num(const char *s, size_t len, unsigned long max,
 	unsigned base = 10;
 	size_t i = 0;
 
+	if (len > 1 && s[0] == '+') {
+		s++;
+		len--;
+	}
 	if (!len)
 		return false;
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
@@ -623,21 +628,38 @@ enum numstyle {
 	NUM_DECIMAL,
 };
 
-static bool parse_dec(const char *s, size_t len, unsigned long max,
-		      unsigned long *ret)
+/*
+ * A port as getaddrinfo() reads a service, which the decimal extensions
+ * ask through xtables_getportbyname(): strtoul() in base 10, a sign
+ * allowed; the number cut to an int, which must not be negative, then to
+ * the 16 bits of a port ("99999" is port 34463, "65536" port 0).
+ * *RET_CUT: the port is not the number written.
+ */
+static bool parse_dec(const char *s, size_t len, unsigned long *ret, bool *ret_cut)
 {
-	unsigned long v = 0;
+	uint64_t v = 0;
+	uint32_t u;
+	size_t i = 0;
+	bool neg = len && s[0] == '-';
 
-	if (!len)
+	if (len && (s[0] == '+' || s[0] == '-'))
+		i = 1;
+	if (i == len)
 		return false;
-	for (size_t i = 0; i < len; i++) {
+	for (; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-		if (v > max)
-			return false;
+		if (v > (UINT64_MAX - d) / 10)
+			return false;	/* strtoul: ULONG_MAX, the int -1 */
+		v = v * 10 + d;
 	}
-	*ret = v;
+	*ret_cut = neg ? v != 0 : v > 65535;
+	u = (uint32_t)(neg ? 0 - v : v);
+	if (u > INT32_MAX)
+		return false;
+	*ret = u & 0xffff;
 	return true;
 }
 
@@ -666,11 +688,15 @@ static bool port_atom(struct cmd *c, const struct ipt_arg *a, size_t off,
 	uint16_t port;
 	enum lit_kind kind;
 	struct loc loc = sub_loc(a, off, len);
+	bool cut = false;
 
 	memset(lit, 0, sizeof(*lit));
 	lit->loc = loc;
 	if (c->numstyle == NUM_C ? parse_num(s, len, 65535, &v) :
-				   parse_dec(s, len, 65535, &v)) {
+				   parse_dec(s, len, &v, &cut)) {
+		if (cut)
+			warn(c->ir, &loc, "port '%.*s' is not in 0-65535: iptables takes it as port %lu (getaddrinfo() cuts the number to 16 bits)",
+			     (int)len, s, v);
 		lit->lo = lit->hi = (uint16_t)v;
 		lit->kind = LIT_NUMBER;
 		return true;
@@ -686,8 +712,15 @@ static bool port_atom(struct cmd *c, const struct ipt_arg *a, size_t off,
 			return true;
 		}
 	}
-	cmd_error(c, &loc, "invalid port/service '%.*s' specified%s", (int)len, s,
-		  odd_blank(s, len));
+	/* each in the words of the parser iptables calls */
+	if (c->numstyle == NUM_DECIMAL)
+		cmd_error(c, &loc, "port \"%.*s\" does not resolve to anything%s", (int)len, s,
+			  odd_blank(s, len));
+	else if (a == c->nat_arg)
+		cmd_error(c, &loc, "port '%.*s' not valid%s", (int)len, s, odd_blank(s, len));
+	else
+		cmd_error(c, &loc, "invalid port/service '%.*s' specified%s", (int)len, s,
+			  odd_blank(s, len));
 	return false;
 }
 
@@ -1824,6 +1857,13 @@ static bool nat_read(struct cmd *c)
 	}
 	if (c->nat_id != O_ON_PORT && !c->proto_neg && (!protos || protos == L4_UDPLITE)) {
 		cmd_error(c, &a->loc, "need TCP, UDP, SCTP or DCCP with port specification ('-p tcp')");
+		return false;
+	}
+	if (c->nat_id != O_ON_PORT && memchr(ports, ':', len)) {
+		struct loc l = sub_loc(a, off, len);
+
+		cmd_error(c, &l, "invalid port:port syntax in '%.*s': use a dash (1024-2048)",
+			  (int)len, ports);
 		return false;
 	}
 	if (c->proto_neg)
