@@ -44,6 +44,10 @@ struct ipt_reader {
 	bool keep_specs;
 	struct ipt_spec *specs;
 	size_t nspecs, aspecs;
+	/* Script: chains changed by commands not read (in a loop, a case,
+	 * a function called ...): rule numbers in them are not known. */
+	struct ipt_unsure *unsure;
+	size_t nunsure, aunsure;
 	struct cmd *cmd;	/* ipt_command's buffer */
 	struct word_memo *memo;	/* words already looked up in ipt_rule.c's tables */
 };
@@ -53,6 +57,24 @@ struct ipt_spec {
 	char *text;		/* the arguments after the chain, NUL-separated */
 	size_t len;
 };
+
+struct ipt_unsure {
+	uint8_t family;
+	char *table;		/* NULL: every table (malloc'd) */
+	char *chain;		/* NULL: every chain of TABLE (malloc'd) */
+	uint32_t line;		/* of the command not read */
+	uint32_t known;		/* rules at the chain's head still known
+				 * (what was there before "-A"s not read) */
+};
+
+/*
+ * Chain CHAIN of TABLE (either NULL: all) is changed at LINE by a command
+ * not read, one that only APPENDS or any other: later commands naming a
+ * rule of it by number past the rules still known are noted, and not
+ * trusted to name the rule they would in the kernel.
+ */
+void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
+		      const char *chain, uint32_t line, bool appends);
 
 void ipt_error(struct ipt_reader *ir, const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

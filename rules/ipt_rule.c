@@ -2065,6 +2065,111 @@ static bool rulenum(struct cmd *c, const struct ipt_arg *a, uint32_t max,
 	return true;
 }
 
+void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
+		      const char *chain, uint32_t line, bool appends)
+{
+	struct ipt_unsure *u;
+	struct table *t = table ? ruleset_table(ir->rs, (enum family)family, table, false) : NULL;
+	struct chain *ch = t && chain ? table_chain(ir->rs, t, chain, false) : NULL;
+
+	if (ir->nunsure == ir->aunsure) {
+		ir->aunsure = ir->aunsure ? ir->aunsure * 2 : 8;
+		ir->unsure = realloc(ir->unsure, ir->aunsure * sizeof(*ir->unsure));
+		if (!ir->unsure)
+			oom();
+	}
+	u = &ir->unsure[ir->nunsure++];
+	u->family = family;
+	u->table = table ? strdup(table) : NULL;
+	u->chain = chain ? strdup(chain) : NULL;
+	u->line = line;
+	u->known = appends && ch ? ch->nrules : 0;
+	if ((table && !u->table) || (chain && !u->chain))
+		oom();
+}
+
+static bool unsure_is(const struct ipt_unsure *u, const struct table *t,
+		      const struct chain *ch)
+{
+	return u->family == t->family && (!u->table || streq(u->table, t->name)) &&
+	       (!u->chain || streq(u->chain, ch->name));
+}
+
+/*
+ * The last command not read that changes CH of T, or NULL; *RET_KNOWN:
+ * how many rules at the chain's head are known all the same.
+ */
+static const struct ipt_unsure *unsure_of(const struct ipt_reader *ir,
+					  const struct table *t,
+					  const struct chain *ch, uint32_t *ret_known)
+{
+	const struct ipt_unsure *last = NULL;
+
+	*ret_known = UINT32_MAX;
+	for (size_t i = 0; i < ir->nunsure; i++) {
+		if (!unsure_is(&ir->unsure[i], t, ch))
+			continue;
+		last = &ir->unsure[i];
+		if (last->known < *ret_known)
+			*ret_known = last->known;
+	}
+	return last;
+}
+
+/* A rule put in (DELTA 1) or taken out (-1) at POS of CH: the known head
+ * grows or shrinks if POS is in it. */
+static void unsure_moved(struct ipt_reader *ir, const struct chain *ch,
+			 uint32_t pos, int delta)
+{
+	for (size_t i = 0; i < ir->nunsure; i++) {
+		struct ipt_unsure *u = &ir->unsure[i];
+
+		if (unsure_is(u, ch->table, ch) &&
+		    (delta > 0 ? pos <= u->known : pos < u->known))
+			u->known = (uint32_t)((int64_t)u->known + delta);
+	}
+}
+
+/* "-F CHAIN" (CH), "-F" (CH NULL): what is left is known again. */
+static void unsure_flushed(struct ipt_reader *ir, const struct table *t,
+			   const struct chain *ch)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ir->nunsure; i++) {
+		struct ipt_unsure *u = &ir->unsure[i];
+
+		if (u->family == t->family && u->table && streq(u->table, t->name) &&
+		    (!ch || (u->chain && streq(u->chain, ch->name)))) {
+			free(u->table);
+			free(u->chain);
+			continue;
+		}
+		ir->unsure[k++] = *u;
+	}
+	ir->nunsure = k;
+}
+
+/*
+ * Rule number A of CH, a chain commands not read change (U), past the
+ * rules still known: nothing says which rule the kernel has there.
+ * Noted; *RET_N is the number, and false if it is not a number (reported).
+ */
+static bool unsure_rulenum(struct cmd *c, const struct ipt_unsure *u,
+			   const struct chain *ch, const struct ipt_arg *a,
+			   unsigned long *ret_n)
+{
+	if (!parse_num(a->s, a->len, 0xffffffffUL, ret_n) || *ret_n == 0) {
+		cmd_error(c, &a->loc, "invalid rule number '%s'", a->s);
+		return false;
+	}
+	ipt_note(c->ir, &a->loc, "%s rule %lu of chain %s: which rule that is, is not known, as line %u changes the chain with commands not read%s",
+		 c->verb == O_DELETE ? "not deleted:" : c->verb == O_INSERT ? "inserted at" : "replaces",
+		 *ret_n, ch->name, u->line,
+		 c->verb == O_DELETE ? "" : " (taken as the chain read has it)");
+	return true;
+}
+
 /* The rule's specification, for "-D CHAIN SPEC": its arguments but the
  * command, the chain and the table, NUL-separated. */
 static char *spec_key(const struct cmd *c, size_t *ret_len)
@@ -2122,10 +2227,19 @@ static void delete_rule(struct cmd *c, struct chain *ch)
 	char *key;
 
 	if (c->nverb_args > 1) {
-		uint32_t n;
+		const struct ipt_arg *a = c->verb_args[1];
+		uint32_t known, n;
+		const struct ipt_unsure *u = unsure_of(ir, ch->table, ch, &known);
+		unsigned long v;
 
-		if (rulenum(c, c->verb_args[1], ch->nrules, &n))
+		if (u && !(parse_num(a->s, a->len, 0xffffffffUL, &v) && v && v <= known)) {
+			unsure_rulenum(c, u, ch, a, &v);
+			return;
+		}
+		if (rulenum(c, a, ch->nrules, &n)) {
 			chain_remove(ch, n - 1);
+			unsure_moved(ir, ch, n - 1, -1);
+		}
 		return;
 	}
 	key = spec_key(c, &len);
@@ -2138,6 +2252,7 @@ static void delete_rule(struct cmd *c, struct chain *ch)
 		for (uint32_t k = 0; k < ch->nrules; k++) {
 			if (ch->rules[k] == r) {
 				chain_remove(ch, k);
+				unsure_moved(ir, ch, k, -1);
 				free(key);
 				return;
 			}
@@ -2244,18 +2359,39 @@ static void run(struct cmd *c)
 	switch (c->verb) {
 	case O_APPEND:
 	case O_INSERT:
-	case O_REPLACE:
+	case O_REPLACE: {
+		uint8_t verb = c->verb;
+		uint32_t known = 0;
+		const struct ipt_unsure *u = verb != O_APPEND && c->nverb_args > 1 ?
+					     unsure_of(ir, t, ch, &known) : NULL;
+		const struct ipt_arg *a = c->nverb_args > 1 ? c->verb_args[1] : NULL;
+		unsigned long v;
+
+		/* a number within the rules still known names a known rule */
+		if (u && parse_num(a->s, a->len, 0xffffffffUL, &v) && v &&
+		    v <= (verb == O_INSERT ? known + 1 : known))
+			u = NULL;
 		pos = 0;
-		if (c->verb == O_INSERT && c->nverb_args > 1 &&
-		    !rulenum(c, c->verb_args[1], ch->nrules + 1, &pos))
+		if (u) {
+			if (!unsure_rulenum(c, u, ch, c->verb_args[1], &v))
+				return;
+			if (verb == O_INSERT)
+				pos = v > ch->nrules + 1 ? ch->nrules + 1 : (uint32_t)v;
+			else if (v > ch->nrules)
+				verb = O_APPEND;	/* no rule read there to replace */
+			else
+				pos = (uint32_t)v;
+		} else if (verb == O_INSERT && c->nverb_args > 1 &&
+			   !rulenum(c, c->verb_args[1], ch->nrules + 1, &pos)) {
 			return;
-		if (c->verb == O_REPLACE && !rulenum(c, c->verb_args[1], ch->nrules, &pos))
+		} else if (verb == O_REPLACE && !rulenum(c, c->verb_args[1], ch->nrules, &pos)) {
 			return;
+		}
 		/* iptables makes one rule per source and destination pair,
 		 * each inserted where the first went (so in reverse). */
 		for (unsigned k = 0; k < (c->naddr[0] ? c->naddr[0] : 1) *
 					 (c->naddr[1] ? c->naddr[1] : 1); k++) {
-			r = chain_add_rule(ir->rs, ch, c->verb == O_APPEND ? -1 :
+			r = chain_add_rule(ir->rs, ch, verb == O_APPEND ? -1 :
 						       pos ? (long)pos - 1 : 0);
 			if (!fill_rule(c, r)) {
 				for (uint32_t i = 0; i < ch->nrules; i++)
@@ -2265,17 +2401,21 @@ static void run(struct cmd *c)
 					}
 				return;
 			}
-			if (c->verb == O_REPLACE) {
+			if (verb == O_REPLACE) {
 				chain_remove(ch, pos);
 				return;
 			}
+			if (verb == O_INSERT)
+				unsure_moved(ir, ch, pos ? pos - 1 : 0, 1);
 			remember_spec(c, r);
 		}
 		return;
+	}
 	case O_DELETE:
 		delete_rule(c, ch);
 		return;
 	case O_FLUSH:
+		unsure_flushed(ir, t, ch);
 		if (ch) {
 			chain_flush(ch);
 			return;
@@ -2384,6 +2524,13 @@ void ipt_reader_release(struct ipt_reader *ir)
 	for (size_t i = 0; i < ir->nspecs; i++)
 		free(ir->specs[i].text);
 	free(ir->specs);
+	for (size_t i = 0; i < ir->nunsure; i++) {
+		free(ir->unsure[i].table);
+		free(ir->unsure[i].chain);
+	}
+	free(ir->unsure);
+	ir->unsure = NULL;
+	ir->nunsure = ir->aunsure = 0;
 	free(ir->cmd);
 	free(ir->memo);
 	ir->memo = NULL;

@@ -1717,14 +1717,14 @@ static void ctx_skip(struct ctx *child, const struct ctx *parent,
 }
 
 static void skipped_ipt(struct script *s, const struct ctx *c,
-			const struct tok *tk)
+			const struct tok *tk, const char *then)
 {
 	struct loc loc = tok_loc(s, tk);
 
 	if (c->count)
 		c->count->ipt++;
 	if (c->notes)
-		ipt_note(&s->ir, &loc, "iptables command not read: %s", c->what);
+		ipt_note(&s->ir, &loc, "iptables command not read: %s%s", c->what, then);
 }
 
 /* NAME is assigned where commands are not run. */
@@ -1917,6 +1917,68 @@ static void make_arg(struct script *s, const struct command *cmd,
 	}
 }
 
+/*
+ * An iptables command that is not read, where it would run (in a loop, a
+ * branch): the chain it changes ("-A INPUT") holds rules not read from
+ * here on, so rule numbers naming it are not known.  Recorded for the
+ * reader; THEN (SIZE bytes) gets what the note should add.
+ */
+static void unread_changes(struct script *s, const struct ctx *c,
+			   const struct command *cmd, bool ip6, uint32_t line,
+			   char *then, size_t size)
+{
+	static const char *const verbs[] = {
+		"-A", "--append", "-I", "--insert", "-D", "--delete", "-R",
+		"--replace", "-F", "--flush", "-E", "--rename-chain", "-X",
+		"--delete-chain",
+	};
+	const char *table = "filter", *chain = NULL;
+	bool verb = false, table_known = true, chain_known = true, unknown = false;
+	bool appends = false;
+
+	then[0] = '\0';
+	if (c->fn || c->dry)
+		return;		/* a function's body: when it is called */
+	for (size_t f = cmd->f + 1; f < cmd->w.n; f++) {
+		const char *a = field(&cmd->w, f);
+		bool next = f + 1 < cmd->w.n;
+		bool next_known = next && !cmd->r[cmd->w.f[f + 1].word].unknown;
+
+		unknown |= cmd->r[cmd->w.f[f].word].unknown;
+		if (strcmp(a, "-t") == 0 || strcmp(a, "--table") == 0) {
+			if (next) {
+				table = field(&cmd->w, ++f);
+				table_known = next_known;
+			}
+			continue;
+		}
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(*verbs) && !verb; v++) {
+			if (strcmp(a, verbs[v]) != 0)
+				continue;
+			verb = true;
+			appends = v < 2;
+			if (next && field(&cmd->w, f + 1)[0] != '-') {
+				chain = field(&cmd->w, f + 1);
+				chain_known = next_known;
+			}
+		}
+	}
+	if (!verb && !unknown)
+		return;		/* -P, -N, -L ...: no rule moves */
+	if (!verb)
+		chain_known = false;	/* "$IPT $ACTION INPUT ..." */
+	ipt_unsure_chain(&s->ir, ip6 ? FAM_IP6 : FAM_IP, table_known ? table : NULL,
+			 chain_known ? chain : NULL, line, appends && chain_known);
+	if (chain && chain_known && appends)
+		snprintf(then, size, "; the rules it appends to chain %.40s are missing, and the indexes of that chain's later rules may be too low",
+			 chain);
+	else if (chain && chain_known)
+		snprintf(then, size, "; what it does to chain %.40s is not known, nor are the rule numbers and later rules' indexes there",
+			 chain);
+	else
+		snprintf(then, size, "; which chains it changes is not known, nor are rule numbers and later rules' indexes");
+}
+
 static void run_iptables(struct script *s, const struct ctx *c,
 			 const struct command *cmd, bool ip6)
 {
@@ -1924,9 +1986,11 @@ static void run_iptables(struct script *s, const struct ctx *c,
 	const struct tok *prog = word_tok(s, cmd, pw);
 	struct loc where = tok_loc(s, prog);
 	struct ipt_arg *args;
+	char then[320];
 
 	if (!c->exec) {
-		skipped_ipt(s, c, prog);
+		unread_changes(s, c, cmd, ip6, where.line, then, sizeof(then));
+		skipped_ipt(s, c, prog, then);
 		return;
 	}
 	for (size_t k = pw; k < cmd->nw; k++) {
@@ -1964,12 +2028,15 @@ static void restore(struct script *s, const struct ctx *c,
 	struct loc where = tok_loc(s, prog);
 
 	if (!c->exec) {
-		skipped_ipt(s, c, prog);
+		skipped_ipt(s, c, prog, "");
 		return;
 	}
-	/* Whatever it loads is not read: chains named later may be its. */
+	/* Whatever it loads is not read: chains named later may be its, and
+	 * rule numbers in them are not known. */
 	s->ir.unread_restore |= 1u << (strstr(field(&cmd->w, cmd->f), "ip6tables") ?
 				       FAM_IP6 : FAM_IP);
+	ipt_unsure_chain(&s->ir, strstr(field(&cmd->w, cmd->f), "ip6tables") ? FAM_IP6 : FAM_IP,
+			 NULL, NULL, where.line, false);
 	for (size_t i = 0; i < cmd->nr; i++) {
 		const struct tok *op = &s->toks[cmd->rd[i].op];
 		const struct tok *tgt = cmd->rd[i].target != SIZE_MAX ?
@@ -2027,7 +2094,7 @@ static void unknown_program(struct script *s, const struct ctx *c,
 	if (!ipt)
 		return;
 	if (!c->exec) {
-		skipped_ipt(s, c, tk);
+		skipped_ipt(s, c, tk, "");
 		return;
 	}
 	ipt_note(&s->ir, &cmd->r[k].loc, "command not read: %s", cmd->r[k].msg);
@@ -2045,7 +2112,7 @@ static bool unset_program(struct script *s, const struct ctx *c,
 		if (!cmd->r[k].nunset)
 			continue;
 		if (!c->exec) {
-			skipped_ipt(s, c, word_tok(s, cmd, k));
+			skipped_ipt(s, c, word_tok(s, cmd, k), "");
 			return true;
 		}
 		ipt_note(&s->ir, &cmd->r[k].unset[0].loc,
@@ -2126,10 +2193,13 @@ static void call(struct script *s, const struct ctx *c, struct sym *fn,
 
 	if (c->count)
 		c->count->ipt += fn->nipt;
-	if (c->exec && fn->nipt)
-		ipt_note(&s->ir, &loc, "function '%.*s' (line %u) is called here: its %u iptables command%s not read",
+	if (c->exec && fn->nipt) {
+		ipt_note(&s->ir, &loc, "function '%.*s' (line %u) is called here: its %u iptables command%s not read, nor are rule numbers and later rules' indexes from here",
 			 clip(fn->nlen), fn->name, fn->line, fn->nipt,
 			 fn->nipt == 1 ? " is" : "s are");
+		ipt_unsure_chain(&s->ir, FAM_IP, NULL, NULL, loc.line, false);
+		ipt_unsure_chain(&s->ir, FAM_IP6, NULL, NULL, loc.line, false);
+	}
 	if (c->fn == fn)
 		return;		/* recursion: its names are being collected */
 	for (size_t i = 0; i < fn->alen; i += strlen(fn->assigned + i) + 1) {
