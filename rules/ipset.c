@@ -242,14 +242,13 @@ static void add(struct ipset_db *db, const struct word *w, size_t n)
 		ruleset_diag(db->rs, DIAG_ERROR, &loc, "range %u-%u is reversed", lo, hi);
 		return;
 	}
-	if (info->dims == 1 && !colon) {
-		/* bitmap:port: the port of any protocol with ports */
-		for (int b = 0; b < 5; b++) {
-			if (l4_bits[b] == L4_DCCP)
-				continue;
-			portset_add(db->rs, &info->ports[b], lo, hi);
-			info->protos |= l4_bits[b];
-		}
+	if (info->dims == 1) {
+		/* bitmap:port keeps the port alone ("tcp:443" is saved as
+		 * "443"), and the kernel matches it on tcp and udp packets
+		 * only (ip_set_get_ip_port()), never sctp, udplite or dccp */
+		portset_add(db->rs, &info->ports[bit_index(L4_TCP)], lo, hi);
+		portset_add(db->rs, &info->ports[bit_index(L4_UDP)], lo, hi);
+		info->protos |= L4_TCP | L4_UDP;
 		return;
 	}
 	/* hash types: tcp unless the element says otherwise */

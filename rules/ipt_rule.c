@@ -1735,6 +1735,16 @@ static void multiport(struct cmd *c, const struct pspec *p, struct rule *r)
 
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to);
 
+/* The index in ipset_info.ports of the L4 bit BIT (one of L4_PORTS). */
+static unsigned bit_of(unsigned bit)
+{
+	unsigned k = 0;
+
+	while (k < 4 && !(bit & (1u << k)))
+		k++;
+	return k;
+}
+
 static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 {
 	const struct ipset_info *info;
@@ -1768,6 +1778,24 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 	if (!f || dim != info->port_dim) {
 		/* fewer flags than dimensions: the set's port is not matched */
 		opaque_run(c, r, p->from, p->to);
+		return true;
+	}
+	if (p->protos && !info->ports[bit_of(p->protos)].n) {
+		/* the rule's protocol has no port in the set: the lookup
+		 * fails for every packet, so the match never holds */
+		struct port_match *m = rule_add_match(c->ir->rs, r);
+
+		warn(c->ir, &loc, "set '%s' holds no %s port%s: this match holds for %s %s packet",
+		     p->set, l4_name(p->protos),
+		     info->dims == 1 ? " (the kernel matches a bitmap:port set on tcp and udp packets only)" : "",
+		     p->neg ? "every" : "no", l4_name(p->protos));
+		m->field = field;
+		m->kind = MATCH_SET;
+		m->source = SRC_IPSET;
+		m->protos = (uint8_t)p->protos;
+		m->negated = p->neg;
+		m->set = arena_strdup(&c->ir->rs->arena, p->set);
+		m->loc = loc;
 		return true;
 	}
 	for (unsigned k = 0; k < 5; k++) {
