@@ -467,6 +467,7 @@ struct cmd {
 	int ct_protonum;	/* -1: none */
 	bool ct_proto_neg;
 	const char *comment;
+	const struct ipt_arg *tcp_reset;	/* --reject-with tcp-reset */
 
 	size_t nopaque;
 
@@ -1216,8 +1217,11 @@ static void reject_with(struct cmd *c, const struct ipt_arg *a)
 	};
 	bool is4 = false, is6 = false;
 
-	if (streq(a->s, "tcp-reset") || streq(a->s, "tcp-rst") ||
-	    streq(a->s, "port-unreach") || streq(a->s, "port-unreachable"))
+	if (streq(a->s, "tcp-reset") || streq(a->s, "tcp-rst")) {
+		c->tcp_reset = a;	/* the kernel wants -p tcp: fill_rule() */
+		return;
+	}
+	if (streq(a->s, "port-unreach") || streq(a->s, "port-unreachable"))
 		return;		/* both */
 	for (size_t i = 0; i < sizeof(v4) / sizeof(*v4); i++)
 		is4 |= streq(a->s, v4[i]);
@@ -1300,6 +1304,11 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		c->proto = proto_of(c, val, &ok, &c->protonum);
 		if (!ok)
 			return;
+		if (neg && c->protonum == 0) {
+			cmd_error(c, &opt->loc, "rule would never match protocol: '! -p %s' excludes every protocol",
+				  val->s);
+			return;
+		}
 		opaque_add(c, from, to);	/* what the rule matches */
 		return;
 	case O_MATCH:
@@ -1376,6 +1385,11 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		}
 		return;
 	case O_MATCH_SET:
+		if (val2->s[0] == '-' || val2->s[0] == '!') {
+			/* libxt_set looks at the next word itself */
+			cmd_error(c, &opt->loc, "--match-set requires two args: the set's name and its flags ('src', 'dst,dst' ...)");
+			return;
+		}
 		if (add_pspec(c, O_MATCH_SET, neg, c->proto, opt, val2)) {
 			c->ports[c->nports - 1].set = val->s;
 			c->ports[c->nports - 1].from = from;
@@ -1407,6 +1421,11 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		return;
 	}
 	case O_IN: case O_OUT:
+		if (val->len >= 16) {	/* IFNAMSIZ */
+			cmd_error(c, &val->loc, "interface name '%s' must be shorter than IFNAMSIZ (15)",
+				  val->s);
+			return;
+		}
 		c->iface[d->id == O_OUT] = opt;
 		opaque_add(c, from, to);
 		return;
@@ -2040,6 +2059,12 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 		}
 		if (c->target && !hook_ok(c, r->chain))
 			return false;
+		if (c->tcp_reset && c->target && c->target->kind == TGT_REJECT &&
+		    (c->proto != L4_TCP || c->proto_neg)) {
+			cmd_error(c, &c->tcp_reset->loc, "REJECT --reject-with %s needs '-p tcp': the kernel refuses it for other protocols",
+				  c->tcp_reset->s);
+			return false;
+		}
 		if (c->target) {
 			r->verdict = c->target->verdict;
 			r->nat_kinds |= c->target->kind == TGT_DNAT ? NAT_DNAT :
@@ -2054,6 +2079,11 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 			if (c->ir->restore && !to) {
 				cmd_error(c, &c->target_arg->loc, "chain '%s' does not exist (a chain must be declared before rules jump to it)",
 					  c->target_arg->s);
+				return false;
+			}
+			if (to && to->hook != HOOK_NONE) {
+				cmd_error(c, &c->target_arg->loc, "can't %s to built-in chain %s: the kernel refuses the rule",
+					  c->is_goto ? "go" : "jump", to->name);
 				return false;
 			}
 			r->verdict = c->is_goto ? VERDICT_GOTO : VERDICT_JUMP;
