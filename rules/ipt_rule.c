@@ -1355,9 +1355,14 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		unsigned bit = d->id == O_SPORT ? 1 : d->id == O_DPORT ? 2 : 4;
 
 		if (c->seen & bit) {
-			cmd_error(c, &opt->loc, bit == 4 ?
-				  "multiport: only one of --sports, --dports and --ports per match" :
-				  "only one '%s' allowed", d->name);
+			/* in the words of each extension's parser */
+			if (bit == 4)
+				cmd_error(c, &opt->loc, "multiport: only one of --sports, --dports and --ports per match");
+			else if (c->proto == L4_UDP || c->proto == L4_DCCP)
+				cmd_error(c, &opt->loc, "%s: option \"%s\" can only be used once",
+					  l4_name(c->proto), d->alias);
+			else
+				cmd_error(c, &opt->loc, "only one '%s' allowed", d->alias);
 			return;
 		}
 		c->seen |= bit;
