@@ -6,6 +6,7 @@
  * command with an error changes nothing, as iptables-restore rejects the
  * whole line.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -1844,6 +1845,109 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 }
 
 /*
+ * The number strtoumax(base 0) reads at the start of S (a '+' before it
+ * taken, a '-' not, as xtables_strtoui does): where it stops, or NULL if
+ * no digit is read or it is above 65535.
+ */
+static const char *num_prefix(const char *s, unsigned long *ret)
+{
+	const char *p = s + (*s == '+');
+	const char *q = p;
+	unsigned base = 10;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && isxdigit((unsigned char)p[2])) {
+		base = 16;
+		q = p += 2;
+	} else if (p[0] == '0') {
+		base = 8;
+	}
+	for (*ret = 0; ; q++) {
+		unsigned d = *q >= '0' && *q <= '9' ? (unsigned)(*q - '0') :
+			     *q >= 'a' && *q <= 'f' ? (unsigned)(*q - 'a' + 10) :
+			     *q >= 'A' && *q <= 'F' ? (unsigned)(*q - 'A' + 10) : 16;
+
+		if (d >= base)
+			break;
+		*ret = *ret * base + d;
+		if (*ret > 65535)
+			return NULL;
+	}
+	return q == p ? NULL : q;
+}
+
+/*
+ * A NAT target's port spec (from byte OFF of A to its end) as iptables
+ * 1.8.9 reads it: the whole of it as a service name of any protocol
+ * ("http-alt"), else NUMBER[-NUMBER[/BASE]] in C notation; a name is
+ * never part of a range ("80-http" and "http-90" are refused), and
+ * REDIRECT takes no base.
+ */
+static bool nat_port_spec(struct cmd *c, const struct ipt_arg *a, size_t off,
+			  bool redirect, struct port_lit *lit)
+{
+	const char *s = a->s + off, *e, *e2;
+	size_t len = strlen(s);
+	unsigned long lo, hi, base;
+	uint16_t port;
+	enum lit_kind kind;
+
+	memset(lit, 0, sizeof(*lit));
+	lit->loc = sub_loc(a, off, len);
+	lit->kind = LIT_NUMBER;
+	if (len < 64 && ipt_service(c->ir->reg, s, L4_ANY, &port, &kind) == 0) {
+		lit->lo = lit->hi = port;
+		lit->kind = (uint8_t)kind;
+		lit->name = arena_strdup(&c->ir->rs->arena, s);
+		return true;
+	}
+	e = num_prefix(s, &lo);
+	if (!e) {
+		cmd_error(c, &lit->loc, "port '%s' not valid%s", s, odd_blank(s, len));
+		return false;
+	}
+	if (*e != '\0' && *e != '-') {
+		struct loc l = sub_loc(a, off + (size_t)(e - s), strlen(e));
+
+		cmd_error(c, &l, "garbage after port value: '%s'", e);
+		return false;
+	}
+	lit->lo = lit->hi = (uint16_t)lo;
+	if (!*e)
+		return true;
+	e2 = num_prefix(e + 1, &hi);
+	if (!e2 || hi == 0) {
+		struct loc l = sub_loc(a, off + (size_t)(e + 1 - s), strlen(e + 1));
+
+		cmd_error(c, &l, "port '%s' not valid", e + 1);
+		return false;
+	}
+	if (*e2 && *e2 != '/') {
+		struct loc l = sub_loc(a, off + (size_t)(e2 - s), strlen(e2));
+
+		cmd_error(c, &l, "garbage after port range: '%s'", e2);
+		return false;
+	}
+	if (hi < lo) {
+		cmd_error(c, &lit->loc, "invalid portrange (min > max): '%.*s'",
+			  (int)(e2 - s), s);
+		return false;
+	}
+	if (*e2 == '/' && redirect) {
+		cmd_error(c, &lit->loc, "shifted portmap ranges not supported: REDIRECT takes no '/BASE'");
+		return false;
+	}
+	if (*e2 == '/' && (!(e = num_prefix(e2 + 1, &base)) || *e || base == 0)) {
+		struct loc l = sub_loc(a, off + (size_t)(e2 + 1 - s), strlen(e2 + 1));
+
+		cmd_error(c, &l, "port '%s' not valid", e2 + 1);
+		return false;
+	}
+	lit->hi = (uint16_t)hi;
+	lit->loc = sub_loc(a, off, (size_t)(e2 - s));
+	return true;
+}
+
+/*
  * "ADDR[-ADDR][:PORT[-PORT[/BASE]]]", "[V6ADDR]:PORT", "PORT[-PORT]": read
  * when the option is met, as the NAT targets do ("-j DNAT --to-destination
  * 1.2.3.4:80 -p tcp" is refused: the protocol comes too late).  TPROXY's
@@ -1921,8 +2025,9 @@ static bool nat_read(struct cmd *c)
 	if (c->proto_neg)
 		protos = L4_PORTS & ~protos;
 	c->numstyle = c->nat_id == O_ON_PORT ? NUM_DECIMAL : NUM_C;
-	if (!port_range(c, a, off, len, c->nat_id == O_ON_PORT ? L4_ANY : protos, '-',
-			&c->nat_lit))
+	if (c->nat_id == O_ON_PORT ?
+	    !port_range(c, a, off, len, L4_ANY, '-', &c->nat_lit) :
+	    !nat_port_spec(c, a, off, c->target->kind == TGT_REDIRECT, &c->nat_lit))
 		return false;
 	c->nat_port = true;
 	return true;
