@@ -1961,10 +1961,6 @@ static bool nat_read(struct cmd *c)
 	size_t off, len;
 	unsigned protos = c->proto;
 
-	if (c->nat_id == O_ON_PORT && strchr(s, '-')) {
-		cmd_error(c, &a->loc, "--on-port takes one port, not '%s'", s);
-		return false;
-	}
 	if (c->nat_id == O_TO_DEST || c->nat_id == O_TO_SRC) {
 		bool v6 = s[0] == '[' || (strchr(s, ':') && strchr(s, ':') != strrchr(s, ':'));
 
@@ -2025,8 +2021,10 @@ static bool nat_read(struct cmd *c)
 	if (c->proto_neg)
 		protos = L4_PORTS & ~protos;
 	c->numstyle = c->nat_id == O_ON_PORT ? NUM_DECIMAL : NUM_C;
+	/* --on-port: one port, the whole word through getaddrinfo()
+	 * ("http-alt" is 8080, "3128-3130" does not resolve) */
 	if (c->nat_id == O_ON_PORT ?
-	    !port_range(c, a, off, len, L4_ANY, '-', &c->nat_lit) :
+	    !port_atom(c, a, off, strlen(ports), L4_ANY, &c->nat_lit) :
 	    !nat_port_spec(c, a, off, c->target->kind == TGT_REDIRECT, &c->nat_lit))
 		return false;
 	c->nat_port = true;
