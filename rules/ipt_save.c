@@ -398,9 +398,9 @@ static unsigned policy_chain(const char *p, const char *end)
 /*
  * "iptables -S" output has no "*table" lines: it lists one table (filter,
  * unless "-t" said another), its built-in chains' policies first.  The
- * table whose built-in chains the run of "-P" lines from P names; where
- * they fit none exactly ("iptables -S INPUT" names one), filter if it has
- * them, else NULL.
+ * table whose built-in chains the run of "-P" lines from P names (and
+ * *RET_EXACT); where they fit none exactly ("iptables -S INPUT" names
+ * one), the first of filter, nat, mangle and raw that has them, or NULL.
  */
 static const char *listed_table(const char *p, const char *end, bool *ret_exact)
 {
@@ -423,8 +423,12 @@ static const char *listed_table(const char *p, const char *end, bool *ret_exact)
 			*ret_exact = true;
 			return tables[i].table;
 		}
-	/* "iptables -S INPUT": without -t, the filter table */
-	return (seen & ~tables[0].chains) ? NULL : "filter";
+	/* "iptables -S INPUT": without -t, the filter table; "iptables -t
+	 * nat -S POSTROUTING": the first table with those chains */
+	for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++)
+		if (!(seen & ~tables[i].chains))
+			return tables[i].table;
+	return NULL;
 }
 
 /*
@@ -454,16 +458,15 @@ static void listed_line(struct ipt_reader *ir, const struct line *l, const char 
 	if (ir->table && strcmp(name, ir->table->name) == 0)
 		return;
 	loc = loc_at(l, q, l->end);
-	if (ir->table && exact)
-		ipt_note(ir, &loc, "read as 'iptables -t %s -S' output from here (the '-P' lines name its built-in chains)",
-			 name);
-	else if (ir->table)
-		ipt_note(ir, &loc, "read as 'iptables -S' output of the filter table from here (a listing of some of its chains)");
-	else if (strcmp(name, "filter") == 0)
-		ipt_note(ir, &loc, "no '*table' line: read as 'iptables -S' output of the filter table (what it lists without -t)");
+	if (strcmp(name, "filter") == 0)
+		ipt_note(ir, &loc, "%sread as 'iptables -S' output%s (the filter table: what it lists without -t)",
+			 ir->table ? "" : "no '*table' line: ", ir->table ? " from here" : "");
 	else
-		ipt_note(ir, &loc, "no '*table' line: read as 'iptables -t %s -S' output (the '-P' lines name its built-in chains)",
-			 name);
+		ipt_note(ir, &loc, "%sread as 'iptables -t %s -S' output%s (%s)",
+			 ir->table ? "" : "no '*table' line: ", name,
+			 ir->table ? " from here" : "",
+			 exact ? "the '-P' lines name its built-in chains" :
+				 "assumed: the first table with the built-in chains the '-P' lines name");
 	ir->table = ipt_table(ir, name, &loc);
 	ir->last_chain = NULL;
 }
