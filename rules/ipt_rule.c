@@ -1792,6 +1792,27 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 		opaque_run(c, r, p->from, p->to);
 		return true;
 	}
+	/* Fewer flags than the set has dimensions: the kernel's set lookup
+	 * fails for every packet (ip_set_test), so the match never holds. */
+	for (f = p->arg->s; (f = strchr(f, ',')); f++)
+		dim++;
+	if (dim + 1 < info->dims) {
+		struct port_match *m;
+
+		warn(c->ir, &loc, "set '%s' has %u dimensions and the match gives %zu flag%s: it holds for %s packet",
+		     p->set, info->dims, dim + 1, dim ? "s" : "", p->neg ? "every" : "no");
+		if (p->neg)
+			return true;	/* no condition at all */
+		m = rule_add_match(c->ir->rs, r);
+		m->field = FIELD_DPORT;
+		m->kind = MATCH_SET;
+		m->source = SRC_IPSET;
+		m->protos = (uint8_t)(p->protos ? p->protos : L4_PORTS);
+		m->set = arena_strdup(&c->ir->rs->arena, p->set);
+		m->loc = loc;
+		return true;
+	}
+	dim = 0;
 	/* The flag at the port's dimension: "src" or "dst". */
 	f = p->arg->s;
 	while (dim < info->port_dim && (f = strchr(f, ',')))
