@@ -1160,7 +1160,7 @@ static bool add_pspec(struct cmd *c, uint8_t id, bool neg, unsigned protos,
 		return false;
 	}
 	p = &c->ports[c->nports++];
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, offsetof(struct pspec, lits));	/* the values: as read */
 	p->id = id;
 	p->neg = neg;
 	p->protos = protos;

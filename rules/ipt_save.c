@@ -373,11 +373,12 @@ static bool has_line(const char *text, size_t len, const char *s, size_t n)
 	return false;
 }
 
-/* A "-P CHAIN" line (P at its '-'): CHAIN's bit in builtin_names[], or 0. */
+/* The built-in chains of every table, one bit each in what follows. */
 static const char *const builtin_names[] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
 
+/* A "-P CHAIN" line (P at its '-'): CHAIN's bit in builtin_names[], or 0. */
 static unsigned policy_chain(const char *p, const char *end)
 {
 	const char *w;
