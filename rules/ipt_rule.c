@@ -668,10 +668,16 @@ static bool parse_dec(const char *s, size_t len, unsigned long *ret, bool *ret_c
 /*
  * A hint for a word with a blank iptables does not split at (a no-break
  * space pasted from a web page or a word processor looks like a space),
- * or "".
+ * or a dash it does not read as "--"; or "".
  */
 static const char *odd_blank(const char *s, size_t len)
 {
+	/* "–dport": a word processor's en or em dash for "--" */
+	if (len > 3 && (unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+	    ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+		return (unsigned char)s[2] == 0x93 ?
+		       ": it starts with an en dash (U+2013), not \"--\"" :
+		       ": it starts with an em dash (U+2014), not \"--\"";
 	for (size_t i = 0; i + 1 < len; i++) {
 		if ((unsigned char)s[i] != 0xc2)
 			continue;
