@@ -34,6 +34,9 @@ struct ipt_reader {
 	 * ran with input not read (a here-document, a file): the chains a
 	 * later command names may come from it. */
 	unsigned unread_restore;
+	/* Script: the same for commands not read that may create chains
+	 * ("iptables -N $c" in a loop, a function called). */
+	unsigned unread_new;
 	struct chain *last_chain;	/* of the last command: most often the next's */
 	unsigned errors, max_errors;
 	bool stop;		/* too many errors */

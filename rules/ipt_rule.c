@@ -2211,6 +2211,17 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 			const struct chain *to = table_chain(c->ir->rs, r->chain->table,
 							     c->target_arg->s, false);
 
+			if (!to && !c->ir->restore &&
+			    ((c->ir->unread_restore | c->ir->unread_new) & (1u << c->ir->family))) {
+				/* made by a command not read, as far as
+				 * anyone can tell (noted there) */
+				struct chain *made = table_chain(c->ir->rs, r->chain->table,
+								 c->target_arg->s, true);
+
+				made->loc = c->target_arg->loc;
+				to = made;
+			}
+
 			if (c->ir->restore && !to) {
 				cmd_error(c, &c->target_arg->loc, "chain '%s' does not exist (a chain must be declared before rules jump to it)",
 					  c->target_arg->s);
@@ -2541,8 +2552,8 @@ static void run(struct cmd *c)
 			}
 			/* A script may rely on a chain made before it ran,
 			 * or by an iptables-restore whose input was not read
-			 * (already noted there). */
-			if (!(ir->unread_restore & (1u << ir->family)))
+			 * or another command not read (noted there). */
+			if (!((ir->unread_restore | ir->unread_new) & (1u << ir->family)))
 				warn(ir, &chain_arg->loc, "chain '%s' is not created in this script ('iptables -N %s'): iptables fails here unless it already exists",
 				     chain_arg->s, chain_arg->s);
 			ch = table_chain(ir->rs, t, chain_arg->s, true);

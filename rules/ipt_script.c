@@ -102,6 +102,7 @@ struct sym {
 	/* functions */
 	uint32_t line;
 	unsigned nipt;		/* iptables commands in the body */
+	bool makes_chains;	/* one of them may make a chain (-N, -E ...) */
 	char *assigned;		/* names the body assigns, each NUL-terminated */
 	size_t alen, acap;
 };
@@ -1917,6 +1918,16 @@ static void make_arg(struct script *s, const struct command *cmd,
 	}
 }
 
+/* Commands not read may make chains of family FAM from here on (in a
+ * function's body C->FN: where it is called). */
+static void unread_new(struct script *s, const struct ctx *c, unsigned fam)
+{
+	if (c && c->fn)
+		c->fn->makes_chains = true;
+	else
+		s->ir.unread_new |= 1u << fam;
+}
+
 /*
  * An iptables command that is not read, where it would run (in a loop, a
  * branch): the chain it changes ("-A INPUT") holds rules not read from
@@ -1932,13 +1943,19 @@ static void unread_changes(struct script *s, const struct ctx *c,
 		"--replace", "-F", "--flush", "-E", "--rename-chain", "-X",
 		"--delete-chain",
 	};
+	/* commands that move no rule; the first two make a chain */
+	static const char *const still[] = {
+		"-N", "--new-chain", "-P", "--policy", "-L", "--list", "-S",
+		"--list-rules", "-C", "--check", "-Z", "--zero",
+	};
 	const char *table = "filter", *chain = NULL;
 	bool verb = false, table_known = true, chain_known = true, unknown = false;
-	bool appends = false;
+	bool appends = false, renames = false;
+	unsigned fam = ip6 ? FAM_IP6 : FAM_IP;
 
 	then[0] = '\0';
-	if (c->fn || c->dry)
-		return;		/* a function's body: when it is called */
+	if (c->dry)
+		return;
 	for (size_t f = cmd->f + 1; f < cmd->w.n; f++) {
 		const char *a = field(&cmd->w, f);
 		bool next = f + 1 < cmd->w.n;
@@ -1952,11 +1969,22 @@ static void unread_changes(struct script *s, const struct ctx *c,
 			}
 			continue;
 		}
+		for (size_t v = 0; v < sizeof(still) / sizeof(*still); v++) {
+			if (strcmp(a, still[v]) != 0)
+				continue;
+			if (v < 2) {
+				unread_new(s, c, fam);
+				if (!c->fn)
+					snprintf(then, size, "; chains it may make are taken to exist where later commands name them");
+			}
+			return;
+		}
 		for (size_t v = 0; v < sizeof(verbs) / sizeof(*verbs) && !verb; v++) {
 			if (strcmp(a, verbs[v]) != 0)
 				continue;
 			verb = true;
 			appends = v < 2;
+			renames = v == 10 || v == 11;	/* -E, --rename-chain */
 			if (next && field(&cmd->w, f + 1)[0] != '-') {
 				chain = field(&cmd->w, f + 1);
 				chain_known = next_known;
@@ -1964,9 +1992,15 @@ static void unread_changes(struct script *s, const struct ctx *c,
 		}
 	}
 	if (!verb && !unknown)
-		return;		/* -P, -N, -L ...: no rule moves */
-	if (!verb)
-		chain_known = false;	/* "$IPT $ACTION INPUT ..." */
+		return;
+	if (!verb) {
+		chain_known = false;	/* "$IPT $ACTION INPUT ...": anything */
+		unread_new(s, c, fam);
+	} else if (renames) {
+		unread_new(s, c, fam);	/* the new name */
+	}
+	if (c->fn)
+		return;		/* a function's body: where it is called */
 	ipt_unsure_chain(&s->ir, ip6 ? FAM_IP6 : FAM_IP, table_known ? table : NULL,
 			 chain_known ? chain : NULL, line, appends && chain_known);
 	if (chain && chain_known && appends)
@@ -2175,6 +2209,7 @@ static void unset_vars(struct script *s, const struct ctx *c,
 
 			if (fn && c->exec) {
 				fn->nipt = 0;
+				fn->makes_chains = false;
 				fn->alen = 0;
 			}
 		} else if (c->exec) {
@@ -2194,10 +2229,15 @@ static void call(struct script *s, const struct ctx *c, struct sym *fn,
 	if (c->count)
 		c->count->ipt += fn->nipt;
 	if (c->exec && fn->nipt) {
-		ipt_note(&s->ir, &loc, "function '%.*s' (line %u) is called here: its %u iptables command%s not read, nor are rule numbers and later rules' indexes from here",
+		ipt_note(&s->ir, &loc, "function '%.*s' (line %u) is called here: its %u iptables command%s not read, nor are rule numbers and later rules' indexes from here%s",
 			 clip(fn->nlen), fn->name, fn->line, fn->nipt,
-			 fn->nipt == 1 ? " is" : "s are");
+			 fn->nipt == 1 ? " is" : "s are",
+			 fn->makes_chains ? "; chains it may make are taken to exist where later commands name them" : "");
 		ipt_unsure_chain(&s->ir, FAM_IP, NULL, NULL, loc.line, false);
+		if (fn->makes_chains) {
+			unread_new(s, NULL, FAM_IP);
+			unread_new(s, NULL, FAM_IP6);
+		}
 		ipt_unsure_chain(&s->ir, FAM_IP6, NULL, NULL, loc.line, false);
 	}
 	if (c->fn == fn)
@@ -2595,6 +2635,7 @@ static void parse_function(struct script *s, const struct ctx *c, bool keyword)
 		fn = sym_get(&s->funcs, s->t + name->off, name->end - name->off, true);
 		fn->alen = 0;
 		fn->nipt = 0;
+		fn->makes_chains = false;
 		fn->line = loc.line;
 	}
 	ctx_skip(&body, c, "set inside a function",
