@@ -2374,27 +2374,66 @@ static bool unsure_rulenum(struct cmd *c, const struct ipt_unsure *u,
 	return true;
 }
 
-/* The rule's specification, for "-D CHAIN SPEC": its arguments but the
- * command, the chain and the table, NUL-separated. */
+/* The short name of the long option NAME ("--destination-port" is
+ * "--dport", "--protocol" "-p"), or NAME. */
+static const char *canon_opt(const char *name)
+{
+	if (name[0] != '-' || name[1] != '-')
+		return name;
+	for (unsigned t = 0; t < NOPT_TABLES; t++) {
+		const struct optdef *d = scan_opt(opt_tables[t], name, strlen(name));
+
+		if (d)
+			return d->name;
+	}
+	return name;
+}
+
+/*
+ * The rule's specification, for "-D CHAIN SPEC": its arguments but the
+ * command, the chain and the table, NUL-separated.  iptables compares the
+ * rules it parsed, so what parses the same is written the same here: long
+ * options by their short names, "-p" by its number, no "-m tcp" after
+ * "-p tcp", no "/32" (or "/128") after an address.
+ */
 static char *spec_key(const struct cmd *c, size_t *ret_len)
 {
 	size_t len = 0, o = 0;
 	char *key;
+	const char *prev = "";
 
 	for (size_t i = 0; i < c->n; i++)
-		len += c->args[i].len + 1;
+		len += c->args[i].len + 5;
 	key = malloc(len + 1);
 	if (!key)
 		oom();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ipt_arg *a = &c->args[i];
+		const char *s = a->quoted ? a->s : canon_opt(a->s);
+		size_t n = s == a->s ? a->len : strlen(s);
+		char num[8];
 
 		if (a == c->verb_arg || a == c->verb_args[0] || a == c->table_arg ||
 		    a == c->table_opt)
 			continue;
-		memcpy(key + o, a->s, a->len);
-		o += a->len;
+		if (streq(s, "-m") && i + 1 < c->n && proto_module(c->protonum) &&
+		    streq(c->args[i + 1].s, proto_module(c->protonum))) {
+			i++;
+			continue;
+		}
+		if (streq(prev, "-p") && c->protonum >= 0 && a == c->proto_arg) {
+			n = (size_t)snprintf(num, sizeof(num), "%d", c->protonum);
+			s = num;
+		} else if ((streq(prev, "-s") || streq(prev, "-d")) && !strchr(s, ',')) {
+			const char *mask = strchr(s, ':') ? "/128" : "/32";
+
+			if (n > strlen(mask) && strcmp(s + n - strlen(mask), mask) == 0)
+				n -= strlen(mask);
+		}
+		memcpy(key + o, s, n);
+		o += n;
 		key[o++] = '\0';
+		prev = s;
 	}
 	*ret_len = o;
 	return key;
