@@ -337,6 +337,17 @@ static const struct optdef tproxy_opts[] = {
 	{ NULL, NULL, 0, 0, false },
 };
 
+/* What "-p icmp" loads has one option: "-p icmp --dport 22" is refused. */
+static const struct optdef icmp_opts[] = {
+	{ "--icmp-type", NULL, O_OTHER, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
+static const struct optdef icmp6_opts[] = {
+	{ "--icmpv6-type", NULL, O_OTHER, 1, true },
+	{ NULL, NULL, 0, 0, false },
+};
+
 static const struct optdef reject_opts[] = {
 	{ "--reject-with", NULL, O_REJECT_WITH, 1, false },
 	{ NULL, NULL, 0, 0, false },
@@ -357,6 +368,8 @@ static const struct moddef {
 	{ "state", state_opts, 0 },
 	{ "comment", comment_opts, 0 },
 	{ "set", set_opts, 0 },
+	{ "icmp", icmp_opts, 0 },
+	{ "icmp6", icmp6_opts, 0 },
 };
 
 enum tgt_kind {
@@ -875,7 +888,7 @@ static bool shipped_match(const char *name);
 enum opt_table {
 	OT_GENERAL, OT_TCP, OT_UDP, OT_SCTP, OT_DCCP, OT_MULTIPORT,
 	OT_CONNTRACK, OT_STATE, OT_COMMENT, OT_SET, OT_DNAT, OT_SNAT,
-	OT_MASQ, OT_REDIRECT, OT_TPROXY, OT_REJECT, NOPT_TABLES,
+	OT_MASQ, OT_REDIRECT, OT_TPROXY, OT_REJECT, OT_ICMP, OT_ICMP6, NOPT_TABLES,
 };
 
 /* Every table of options modules[] and targets[] name, and the general. */
@@ -887,6 +900,7 @@ static const struct optdef *const opt_tables[NOPT_TABLES] = {
 	[OT_SET] = set_opts, [OT_DNAT] = dnat_opts, [OT_SNAT] = snat_opts,
 	[OT_MASQ] = masq_opts, [OT_REDIRECT] = redirect_opts,
 	[OT_TPROXY] = tproxy_opts, [OT_REJECT] = reject_opts,
+	[OT_ICMP] = icmp_opts, [OT_ICMP6] = icmp6_opts,
 };
 
 static int8_t opt_table_of(const struct optdef *defs)
@@ -1729,7 +1743,9 @@ static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 	uint8_t field = p->id == O_SPORT || p->id == O_CT_ORIG_SPORT ||
 			p->id == O_CT_REPL_DPORT ? FIELD_SPORT : FIELD_DPORT;
 	bool ct = p->id >= O_CT_ORIG_SPORT && p->id <= O_CT_REPL_DPORT;
-	unsigned protos = ct ? (c->ct_proto ? c->ct_proto : c->proto ? c->proto : L4_ANY) :
+	unsigned protos = ct ? (c->ct_proto ? c->ct_proto :
+				 c->proto ? (c->proto_neg ? L4_PORTS & ~c->proto : c->proto) :
+				 L4_ANY) :
 			       p->protos;
 
 	if (ct && c->ct_protonum >= 0 && !c->ct_proto) {
@@ -1740,6 +1756,20 @@ static bool value_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 	}
 	if (ct && c->ct_proto && c->ct_proto_neg)
 		protos = L4_PORTS & ~c->ct_proto;
+	if (!ct && c->proto_neg && (protos == L4_TCP || protos == L4_UDP) &&
+	    lit.lo == 0 && lit.hi == 65535) {
+		/* "! -p tcp --dport 0:65535": what iptables-nft makes of it
+		 * the kernel refuses (RULE_APPEND failed, Invalid argument);
+		 * with "! --dport" the match is dropped, "! -p tcp" is left */
+		if (!p->neg) {
+			cmd_error(c, &loc, "'! -p %s' with the whole port range: the kernel refuses what iptables-nft makes of it",
+				  l4_name(protos));
+			return false;
+		}
+		warn(c->ir, &loc, "'! %s %.*s' with '! -p %s': iptables-nft drops the match, the rule applies to every packet but %s",
+		     p->opt->s, (int)p->arg->len, p->arg->s, l4_name(protos), l4_name(protos));
+		return true;
+	}
 	if (!ct && c->proto_neg)
 		protos = L4_PORTS & ~protos;
 	if (!ct && (protos == L4_TCP || protos == L4_UDP) && lit.lo == 0 &&
@@ -2033,6 +2063,17 @@ static bool nat_read(struct cmd *c)
 	if (!len) {
 		cmd_error(c, &a->loc, "port expected in '%s'", s);
 		return false;
+	}
+	if (c->nat_id != O_ON_PORT && c->protonum == 1 && !c->proto_neg &&
+	    !(c->ir->family_known && c->ir->family == FAM_IP6)) {
+		/* iptables takes a range for ICMP too: query ids, no port */
+		struct port_lit ids;
+
+		if (!nat_port_spec(c, a, off, c->target->kind == TGT_REDIRECT, &ids))
+			return false;
+		warn(c->ir, &ids.loc, "with '-p icmp' the range '%s' maps ICMP query ids, not ports: no port is listed",
+		     ports);
+		return true;
 	}
 	if (c->nat_id != O_ON_PORT && !c->proto_neg && (!protos || protos == L4_UDPLITE)) {
 		cmd_error(c, &a->loc, "need TCP, UDP, SCTP or DCCP with port specification ('-p tcp')");
