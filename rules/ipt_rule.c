@@ -1283,6 +1283,34 @@ static bool shipped_match(const char *name)
 static bool read_ports(struct cmd *c, struct pspec *p);
 static bool nat_read(struct cmd *c);
 
+/*
+ * Whether the addresses of "-s A,B/MASK" fit the family the input is
+ * known to be: iptables finds no host "2001:db8::1", ip6tables none
+ * "10.0.0.1" (names are looked up when the rule is loaded: not judged).
+ */
+static bool addrs_of_family(struct cmd *c, const struct ipt_arg *a)
+{
+	for (const char *s = a->s; *s; ) {
+		size_t len = strcspn(s, ",");
+		size_t alen = strcspn(s, "/,");
+		bool v6 = memchr(s, ':', len) != NULL;
+		bool v4 = !v6 && alen && strspn(s, "0123456789.") == alen;
+
+		if ((c->ir->family == FAM_IP && v6) || (c->ir->family == FAM_IP6 && v4)) {
+			struct loc l = sub_loc(a, (size_t)(s - a->s), len);
+
+			cmd_error(c, &l, "host/network '%.*s' not found: an IPv%c address in %s input",
+				  (int)alen, s, v6 ? '6' : '4',
+				  c->ir->family == FAM_IP ? "iptables" : "ip6tables");
+			return false;
+		}
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return true;
+}
+
 /* What an option does once its arguments are known. */
 static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *opt,
 		  const struct ipt_arg *val, const struct ipt_arg *val2, bool neg,
@@ -1441,6 +1469,8 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 			return;
 		}
 		c->naddr[d->id == O_DST] = k;
+		if (c->ir->family_known && !addrs_of_family(c, val))
+			return;
 		if (strchr(val->s, ':'))
 			c->ir->saw_ip6 = true;
 		opaque_add(c, from, to);
