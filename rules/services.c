@@ -84,6 +84,7 @@ static struct {
 	struct svc *e;
 	size_t n;
 	bool loaded;
+	bool digit_names;	/* a name starting with a digit ("914c/g") */
 } db;
 
 static int cmp_svc(const void *a, const void *b)
@@ -111,6 +112,7 @@ static void db_add(const char *name, const char *proto, uint16_t port, size_t *a
 	snprintf(e->proto, sizeof(e->proto), "%s", proto ? proto : "");
 	e->port = port;
 	e->order = (uint32_t)db.n++;
+	db.digit_names |= name[0] >= '0' && name[0] <= '9';
 }
 
 static void db_load(void)
@@ -138,6 +140,10 @@ int services_db_port(const char *name, const char *proto)
 
 	if (!db.loaded)
 		db_load();
+	/* a number ("8080" in iptables' "--to-destination 10.0.0.1:8080",
+	 * tried as a name first) names nothing, unless the file has such */
+	if (name[0] >= '0' && name[0] <= '9' && !db.digit_names)
+		return -1;
 	hi = db.n;
 	/* the first entry of NAME, then the first with PROTO */
 	while (lo < hi) {
