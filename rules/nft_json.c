@@ -152,7 +152,16 @@ static int port_number(struct jctx *j, const json_t *v, uint16_t *ret)
 		const char *s = json_string_value(v);
 		char *end;
 		unsigned long u;
+		size_t hex = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ?
+			     strspn(s + 2, "0123456789abcdefABCDEF") : 0;
 
+		/* "0x20 [invalid type]": how nft -j gives a value it cannot
+		 * type on the way back ("ct protocol { tcp, udp } ct
+		 * original proto-dst 32"); the kernel holds the number */
+		if (hex && hex <= 4 && (!s[2 + hex] || strcmp(s + 2 + hex, " [invalid type]") == 0)) {
+			*ret = (uint16_t)strtoul(s + 2, &end, 16);
+			return 0;
+		}
 		if (!*s || strspn(s, "0123456789") != strlen(s))
 			return 1;	/* not a number: maybe a service */
 		u = strtoul(s, &end, 10);

@@ -17,6 +17,7 @@ struct src {
 	bool junk_told;		/* a blank nft refuses was reported */
 	bool high;		/* the file has a byte above 0x7f somewhere */
 	bool high_told;		/* one outside a string was reported */
+	bool after_invalid;	/* the last word was "0x... [invalid type]" */
 	/* a token list */
 	const struct token *toks;
 	size_t n, i;
@@ -264,11 +265,33 @@ static bool is_nbsp(const char *p, const char *end)
 }
 
 /* One token from a file; false at its end. */
+/*
+ * After the word T: nft lists a value it cannot type as "0x7d0 [invalid
+ * type]" ("ct original proto-dst 0x7d0 [invalid type]-0x7d2 [invalid
+ * type]" after "ct protocol { tcp, udp }" in an inet table).  The note
+ * is skipped, the number read as the value the kernel holds: nft cannot
+ * load it back, but such text only ever comes from its listing.  Whether
+ * a '-' right after it joins a range.
+ */
+static bool invalid_type(struct src *s, const struct token *t)
+{
+	static const char note[] = " [invalid type]";
+	size_t n = sizeof(note) - 1;
+
+	if (t->len < 3 || t->s[0] != '0' || (t->s[1] != 'x' && t->s[1] != 'X') ||
+	    strspn(t->s + 2, "0123456789abcdefABCDEF") != t->len - 2 ||
+	    (size_t)(s->end - s->p) < n || memcmp(s->p, note, n) != 0)
+		return false;
+	s->p += n;
+	return s->p < s->end && *s->p == '-';
+}
+
 static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 {
 	const char *p = s->p, *start;
-	bool continued = false;
+	bool continued = false, after_invalid = s->after_invalid;
 
+	s->after_invalid = false;
 	for (;;) {
 		while (p < s->end && is_space(*p)) {
 			if (*p != ' ' && *p != '\t')
@@ -378,6 +401,8 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 				      ((*p == '-' || *p == '.') && p + 1 < s->end &&
 				       is_ident(p[1]))))
 			p++;
+	} else if (*p == '-' && after_invalid && p == s->p) {
+		p++;	/* "0x7d0 [invalid type]-0x7d2 ...": the range's '-' */
 	} else {
 		/* A variable inside a word starts a new token: ":$port". */
 		for (p++; p < s->end && !(cclass[(unsigned char)*p] & (C_DELIM | C_DOLLAR)); )
@@ -399,6 +424,7 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 	t->len = (uint32_t)(p - start);
 	set_loc(s, t, start, p - 1);
 	s->p = p;
+	s->after_invalid = invalid_type(s, t);
 	return true;
 }
 
