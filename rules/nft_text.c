@@ -672,6 +672,11 @@ static void late_add(struct rulectx *c, uint32_t idx)
 	c->late[c->nlate++] = idx;
 }
 
+static enum family rule_family(const struct rulectx *c)
+{
+	return (enum family)c->r->chain->table->family;
+}
+
 static unsigned effective_protos(const struct rulectx *c, const struct selector *s)
 {
 	if (s->protos)
@@ -1329,7 +1334,7 @@ static uint8_t proto_component(const struct rulectx *c, const struct selector *s
 	return 0;
 }
 
-static bool l4_context(const struct token *t, size_t upto);
+static bool l4_context(const struct token *t, size_t upto, enum family fam);
 
 /*
  * "ct original proto-dst 22" with no transport protocol match before it:
@@ -1345,10 +1350,9 @@ static void ct_port_context(struct rulectx *c, const struct selector *sel,
 	struct loc loc;
 	char op;
 
-	/* ct protocol types it in ip and ip6 tables, and in inet tables
-	 * after an ip or ip6 match; short of following nft's protocol
-	 * context that far, it counts everywhere: never a false error */
-	if (sel->source != SRC_CT || c->ct_untyped || l4_context(c->t, at))
+	/* ct protocol types it in ip and ip6 tables, elsewhere only after
+	 * a network protocol match (net_context()) */
+	if (sel->source != SRC_CT || c->ct_untyped || l4_context(c->t, at, rule_family(c)))
 		return;
 	c->ct_untyped = true;
 	loc = span(t, &t[sel->len - 1]);
@@ -1994,6 +1998,72 @@ static void nat_plain(struct rulectx *c, struct nat_target **slot, bool port_onl
 		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
 }
 
+/* Whether T[K] is "==", "!=", "eq" ... and which (*RET_OP). */
+static bool op_at(const struct token *t, size_t k, size_t n, char *ret_op)
+{
+	*ret_op = P_EQ;
+	return k < n && is_op(&t[k], ret_op);
+}
+
+/*
+ * Whether the rule names its network protocol before T[UPTO], which "ct
+ * protocol tcp" needs to give nft its transport protocol (to type a ct
+ * port, to allow a NAT port) in a table of family FAM: in ip and ip6
+ * tables it is known; in inet, bridge and netdev tables it takes an ip,
+ * ip6, icmp, icmpv6 or igmp header field ("ip saddr 10.0.0.1", matched
+ * in any way) or "ether type ip", and in inet "meta nfproto ipv4" or "ct
+ * l3proto ipv4", in bridge and netdev "meta protocol ip" (not "!=", not
+ * in inet); never in arp tables.  Each checked with nft -c: "ct original
+ * ip saddr" does not count, nor does a match after the ct protocol.
+ */
+static bool net_context(const struct token *t, size_t upto, enum family fam)
+{
+	static const char *const l3[] = { "ip", "ip6", "icmp", "icmpv6", "igmp" };
+	bool bridge = fam == FAM_BRIDGE || fam == FAM_NETDEV;
+	int depth = 0;
+
+	if (fam == FAM_IP || fam == FAM_IP6)
+		return true;
+	if (fam == FAM_ARP)
+		return false;
+	for (size_t k = 0; k + 1 < upto; k++) {
+		const struct token *prev = k ? &t[k - 1] : NULL;
+		char op;
+
+		if (tok_punct(&t[k], '{'))
+			depth++;
+		else if (tok_punct(&t[k], '}'))
+			depth--;
+		if (depth)
+			continue;
+		if ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], (bridge ? "protocol" : "nfproto"))) ||
+		    (tok_is(&t[k], "ct") && tok_is(&t[k + 1], "l3proto") && !bridge) ||
+		    (tok_is(&t[k], "ether") && tok_is(&t[k + 1], "type"))) {
+			/* equal to a value or an anonymous set */
+			if (!op_at(t, k + 2, upto, &op) ? k + 2 < upto :
+			    op == P_EQ && k + 3 < upto)
+				return true;
+			continue;
+		}
+		for (size_t j = 0; j < sizeof(l3) / sizeof(*l3); j++) {
+			if (!tok_is(&t[k], l3[j]) || t[k + 1].type != T_WORD ||
+			    tok_is(&t[k + 1], ".") || is_op(&t[k + 1], &op))
+				continue;
+			/* a value ("ether type ip", "meta protocol ip"), an
+			 * address family ("dnat ip to") or conntrack's own */
+			if (prev && (prev->type != T_WORD || tok_is(prev, "type") ||
+				     tok_is(prev, "protocol") || is_op(prev, &op) ||
+				     tok_is(prev, "original") || tok_is(prev, "reply") ||
+				     tok_is(prev, "ct") || tok_is(prev, "dnat") ||
+				     tok_is(prev, "snat") || tok_is(prev, "tproxy") ||
+				     tok_is(prev, "nfproto") || tok_is(prev, "l3proto")))
+				continue;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Whether the protocol word at T[K] (K > 0) is a value ("meta l4proto tcp",
  * "ip protocol { tcp, udp }", "== tcp"), not a header ("tcp dport"); a set
@@ -2015,11 +2085,13 @@ static bool is_proto_value_at(const struct token *t, size_t k)
  * udp, sctp, dccp or udplite header field, matched in any way, in a
  * concatenation too ("ip daddr . tcp dport { ... }"); or meta l4proto, ip
  * protocol, ip6 nexthdr, ct [original|reply] protocol equal to a value or
- * an anonymous set, whatever the protocol.  Not "!=", not a named set or
- * a map, not in a concatenation ("meta l4proto . th dport { tcp . 80 }"),
- * not th: nft refuses "th dport 80 redirect to :8080".
+ * an anonymous set, whatever the protocol (ct protocol in a table of
+ * family FAM only after a network protocol match: see net_context()).
+ * Not "!=", not a named set or a map, not in a concatenation ("meta
+ * l4proto . th dport { tcp . 80 }"), not th: nft refuses "th dport 80
+ * redirect to :8080".
  */
-static bool l4_context(const struct token *t, size_t upto)
+static bool l4_context(const struct token *t, size_t upto, enum family fam)
 {
 	unsigned bit;
 	int depth = 0;
@@ -2051,6 +2123,8 @@ static bool l4_context(const struct token *t, size_t upto)
 		if (op != P_EQ || v >= upto || tok_is(&t[v], "vmap") || tok_is(&t[v], "map") ||
 		    (t[v].type == T_WORD && t[v].s[0] == '@'))
 			continue;
+		if (ct && !net_context(t, k, fam))
+			continue;
 		return true;
 	}
 	return false;
@@ -2079,7 +2153,7 @@ static bool try_nat(struct rulectx *c)
 	flush_opaque(c, c->i);
 	port_only = tok_is(t, "redirect") || tok_is(t, "masquerade");
 	/* tproxy has an error of its own, for the whole statement */
-	c->nat_no_l4 = !tproxy && !l4_context(c->t, c->i);
+	c->nat_no_l4 = !tproxy && !l4_context(c->t, c->i, rule_family(c));
 	c->i++;
 	if (c->i < c->n && (tok_is(&c->t[c->i], "ip") || tok_is(&c->t[c->i], "ip6")))
 		c->i++;
@@ -2098,7 +2172,7 @@ static bool try_nat(struct rulectx *c)
 		/* "dnat to ip daddr map { ... }:8080": one port for all */
 		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
 	c->nat_no_l4 = false;
-	if (tproxy && !l4_context(c->t, kw)) {
+	if (tproxy && !l4_context(c->t, kw, rule_family(c))) {
 		struct loc loc = span(&c->t[kw], &c->t[c->i > kw + 1 ? c->i - 1 : kw]);
 
 		perr(c->p, &loc, "transparent proxy support requires transport protocol match");
