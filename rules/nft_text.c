@@ -523,6 +523,7 @@ struct rulectx {
 	bool nat_no_l4;		/* the NAT statement being read has no
 				 * transport protocol match before it */
 	bool ct_untyped;	/* a ct port without one was reported */
+	bool syntax_told;	/* a syntax error was reported */
 	uint32_t *late;		/* matches whose protocols come from l4 */
 	size_t nlate, alate;
 };
@@ -1374,6 +1375,38 @@ static void ct_port_context(struct rulectx *c, const struct selector *sel,
 }
 
 /*
+ * The words of a port selector are nft's grammar, not values: a
+ * $variable cannot stand for one.  nft fails with a syntax error at the
+ * '$' ("ct $dir proto-dst", "tcp $f 22", "th $f 22"), or, for a variable
+ * standing for the first word ("$p dport 22", define p = tcp), which it
+ * reads as a value, at the word after it.  Reported once per rule, as
+ * nft does, with its words (checked with nft -c for each form); SEL is
+ * at C->t[AT].
+ */
+static void selector_vars(struct rulectx *c, const struct selector *sel, size_t at)
+{
+	const struct token *t = &c->t[at];
+
+	for (size_t k = 0; k < sel->len && !c->syntax_told; k++) {
+		struct loc loc;
+
+		if (!t[k].use.line)
+			continue;
+		c->syntax_told = true;
+		if (k == 0 && sel->len > 1 && !t[1].use.line) {
+			perr(c->p, &t[1].loc, "syntax error, unexpected %.*s",
+			     (int)t[1].len, t[1].s);
+			return;
+		}
+		loc = t[k].use;
+		loc.col_end = loc.col;
+		perr(c->p, &loc, "syntax error, unexpected '$'%s",
+		     tok_is(&t[0], "th") ? ", expecting sport or dport" :
+		     tok_is(&t[0], "@th") ? ", expecting number" : "");
+	}
+}
+
+/*
  * tcp dport ..., or a concatenation holding ports: ip daddr . tcp dport
  * {...} gives one match, tcp sport . tcp dport {...} two.
  */
@@ -1386,6 +1419,9 @@ static bool try_port(struct rulectx *c)
 	uint8_t pc;
 
 	ncomp = components(c, c->i, sel, at_, &end, NULL);
+	for (size_t k = 0; k < ncomp; k++)
+		if (sel[k].is_port)
+			selector_vars(c, &sel[k], at_[k]);
 	if (ncomp == 1 && sel[0].is_port && sel[0].masked)
 		return try_masked(c, &sel[0], c->i + sel[0].len);
 	/* A masked port in a concatenation is not modelled: nor is it a
@@ -3288,6 +3324,42 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 	recover(p);
 }
 
+/*
+ * A variable's value is an expression nft can compare with, never a port
+ * selector ("define web = tcp dport"): nft fails with a syntax error,
+ * worded by its scanner (checked with nft -c for each form), and the
+ * variable is not defined.  Whether V holds one, reported.
+ */
+static bool define_selector(struct parser *p, const struct tokvec *v)
+{
+	int depth = 0;
+
+	for (size_t k = 0; k < v->n; k++) {
+		const struct token *t = &v->t[k];
+		struct selector sel;
+		struct loc loc;
+
+		if (tok_punct(t, '{'))
+			depth++;
+		else if (tok_punct(t, '}'))
+			depth--;
+		if (!selector_at(v->t, v->n, k, &sel))
+			continue;
+		if (tok_is(t, "ct") || tok_is(t, "th")) {
+			perr(p, &t->loc, "syntax error, unexpected %.*s", (int)t->len, t->s);
+		} else if (tok_is(t, "@th")) {
+			loc = t->loc;
+			loc.col++;
+			perr(p, &loc, "syntax error, unexpected th, expecting string");
+		} else {
+			perr(p, &t[1].loc, "syntax error, unexpected string, expecting %s",
+			     depth ? "comma or '}'" : "newline or semicolon");
+		}
+		return true;
+	}
+	return false;
+}
+
 /* define NAME = VALUE: the value's tokens, up to the end of the statement. */
 static void cmd_define(struct parser *p, const struct token *kw)
 {
@@ -3320,6 +3392,10 @@ static void cmd_define(struct parser *p, const struct token *kw)
 	collect(p, &v);
 	if (!v.n) {
 		perr(p, &eq.loc, "'%.*s' has no value", (int)name.len, name.s);
+		free(v.t);
+		return;
+	}
+	if (define_selector(p, &v)) {
 		free(v.t);
 		return;
 	}
