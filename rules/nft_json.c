@@ -44,7 +44,7 @@ struct keyinfo {
 	uint8_t field[MAX_CONCAT];
 	uint8_t source[MAX_CONCAT];
 	uint8_t protos[MAX_CONCAT];
-	bool paired[MAX_CONCAT];	/* protocol from proto_idx, not its own */
+	bool paired[MAX_CONCAT];	/* with a protocol from proto_idx */
 	int proto_idx;			/* component that is a protocol; -1 */
 };
 
@@ -446,9 +446,11 @@ static bool key_info(const json_t *e, unsigned cons, struct keyinfo *ki)
 			}
 		}
 		/* "meta l4proto . th dport": each element's protocol is
-		 * that of its th ports; a tcp dport has its own */
+		 * that of its th ports; a tcp dport has its own, and an
+		 * element of another protocol never matches: both are
+		 * split by rule_split_protos() */
 		for (uint32_t k = 0; k < ki->nports; k++)
-			ki->paired[k] = ki->paired[k] && ki->proto_idx >= 0;
+			ki->paired[k] = ki->proto_idx >= 0;
 		return ki->nports > 0;
 	}
 	if (!port_key(e, cons, &ki->field[0], &ki->source[0], &ki->protos[0],

@@ -1451,9 +1451,9 @@ static bool try_port(struct rulectx *c)
 		ct_port_context(c, &sel[k], at_[k], 0);
 		m = new_match(c, &sel[k], first);
 		/* "meta l4proto . th dport": the element says the protocol;
-		 * "meta l4proto . tcp dport" says it itself */
-		if (!sel[k].protos)
-			m->proto_comp = pc;
+		 * "meta l4proto . tcp dport" says it itself, and an element
+		 * of another ("udp . 53") never matches: both are split */
+		m->proto_comp = pc;
 		c->i = end;
 		/* The value is read once per port component: report once. */
 		c->p->mute += after > 0;

@@ -435,7 +435,10 @@ uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi)
 		L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE, 0,
 	};
 	struct port_match orig = r->matches[mi];
-	unsigned present = 0, ngroups = 0;
+	/* The protocols the port can have at all: its own ("meta l4proto
+	 * . tcp dport"), the rule's ("meta l4proto tcp"), or any. */
+	unsigned allowed = orig.protos & L4_ANY ? L4_PORTS : orig.protos & L4_PORTS;
+	unsigned present = 0, rest;
 	bool other = false;
 	uint32_t at = mi;
 
@@ -449,22 +452,33 @@ uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi)
 	}
 	if (!present)
 		return 1;	/* no element names one protocol: as the rule says */
-	ngroups = (unsigned)__builtin_popcount(present) + other;
-	if (ngroups == 1) {
-		r->matches[mi].protos = (uint8_t)present;
+	/* An element of a protocol the port cannot have never matches
+	 * ("meta l4proto udp meta l4proto . th dport { tcp . 22 }"): it
+	 * is dropped; what is left may match nothing at all.  Negated,
+	 * the protocols no element names match every port: "meta l4proto
+	 * . th dport != { tcp . 22 }" is udp, sctp, ... with any port. */
+	present &= allowed;
+	rest = orig.negated && !other ? allowed & ~present : 0;
+	if (!present && !other) {
+		r->matches[mi].nlits = 0;
+		r->matches[mi].ports.n = 0;
+		if (rest)
+			r->matches[mi].protos = (uint8_t)rest;
 		return 1;
 	}
 	for (size_t g = 0; g < sizeof(order) / sizeof(*order); g++) {
 		struct port_match nm = orig;
 		uint32_t alits = 0;
 
-		if (order[g] ? !(present & order[g]) : !other)
+		if (order[g] ? !(present & order[g]) : !other && !rest)
 			continue;
 		nm.lits = NULL;
 		nm.nlits = 0;
 		memset(&nm.ports, 0, sizeof(nm.ports));
 		if (order[g])
 			nm.protos = order[g];
+		else if (rest)
+			nm.protos = (uint8_t)rest;
 		for (uint32_t i = 0; i < orig.nlits; i++) {
 			if (orig.lits[i].proto != order[g])
 				continue;
