@@ -2329,7 +2329,57 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 struct set_elem_ctx {
 	struct set *s;
 	struct parser *p;
+	bool has_range;		/* an element's port is a range or prefix */
+	bool prefix;		/* ... the first such is a prefix */
+	struct loc range;	/* ... where it is */
 };
+
+/*
+ * Whether the key component COMP of an element T[0..N) is written as a
+ * range ("1000-2000", "1000 - 2000") or a prefix ("1024/6"), which nft
+ * takes only into an interval set; its span into *RET, *RET_PREFIX set
+ * for a prefix.  A name with a '-' ("http-alt") is one name: a range
+ * starts with a number, as nft's scanner reads it.
+ */
+static bool elem_range(const struct token *t, size_t n, int comp, bool map,
+		       struct loc *ret, bool *ret_prefix)
+{
+	size_t k = 0, end = elem_key_end(t, n, map);
+	int c = 0;
+	const char *dash;
+	struct token w;
+
+	while (c < comp && k < end) {
+		if (tok_is(&t[k], "."))
+			c++;
+		k++;
+	}
+	if (k >= end || t[k].type != T_WORD)
+		return false;
+	w = t[k];
+	if (map && end == n && map_colon(&w))
+		w.len = (uint32_t)(map_colon(&w) - w.s);
+	*ret = *at(&t[k]);
+	if (k + 2 < end && tok_is(&t[k + 1], "-")) {
+		*ret = span(&t[k], &t[k + 2]);
+		*ret_prefix = false;
+		return true;
+	}
+	*ret_prefix = memchr(w.s, '/', w.len) != NULL;
+	dash = w.len > 2 ? memchr(w.s + 1, '-', w.len - 2) : NULL;
+	return *ret_prefix || (dash && w.s[0] >= '0' && w.s[0] <= '9');
+}
+
+/* nft's refusal of a range or prefix element in a set with no interval
+ * flag, at the first (X from read_elements()). */
+static void interval_needed(struct parser *p, const struct set *s,
+			    const struct set_elem_ctx *x)
+{
+	if (!x->has_range || (s->flags & SET_F_INTERVAL))
+		return;
+	perr(p, &x->range, "You must add 'flags interval' to your %s declaration if you want to add %s elements",
+	     s->is_map ? "map" : "set", x->prefix ? "prefix" : "range");
+}
 
 /* The data side of a map element "key : data" ("80:8080" too) into D. */
 static void map_data(struct parser *p, const struct token *t, size_t n,
@@ -2495,6 +2545,13 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		.proto_component = x->s->proto_field + 1, .map = x->s->is_map,
 	};
 
+	for (uint32_t f = 0; f <= x->s->nmore_ports && !x->has_range; f++) {
+		int comp = f ? x->s->more_port_fields[f - 1] : x->s->port_field;
+
+		if (comp >= 0)
+			x->has_range = elem_range(t, n, comp, x->s->is_map, &x->range,
+						  &x->prefix);
+	}
 	if (x->s->port_field >= 0) {
 		port_elem(c, t, n, &e);
 		for (uint32_t k = 0; k < m.nlits; k++) {
@@ -2551,15 +2608,21 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 	c->p->elems_tail = &rec->next;
 }
 
-/* Elements "{ ... }" for set S, the '{' next: added, or with DEL deleted. */
-static void read_elements(struct parser *p, struct set *s, bool del)
+/*
+ * Elements "{ ... }" for set S, the '{' next: added, or with DEL deleted.
+ * Where the first range or prefix element added is goes into *RET_X
+ * (when it has none yet): whether nft takes it depends on the set's
+ * flags, which its block may give after the elements.
+ */
+static void read_elements(struct parser *p, struct set *s, bool del,
+			  struct set_elem_ctx *ret_x)
 {
 	struct tokvec v = { 0 };
 	struct token t;
 	int depth = 0;
 	struct rule scratch = { 0 };
 	struct rulectx c = { .p = p, .r = &scratch };
-	struct set_elem_ctx x = { .s = s, .p = p };
+	struct set_elem_ctx x = { .s = s, .p = p, .has_range = ret_x->has_range };
 
 	/* Gather the braces' content (newlines are free inside). */
 	for (;;) {
@@ -2585,6 +2648,8 @@ static void read_elements(struct parser *p, struct set *s, bool del)
 		for (uint32_t f = 0; f < s->nmore_ports; f++)
 			portset_normalize(&s->more_ports[f]);
 	}
+	if (x.has_range && !ret_x->has_range)
+		*ret_x = x;
 	free(v.t);
 }
 
@@ -2734,6 +2799,7 @@ static bool is_define_word(const struct token *t)
 static void set_block(struct parser *p, struct set *s)
 {
 	struct define *outer = p->defs;
+	struct set_elem_ctx ranges = { 0 };
 	struct token t;
 
 	while (!p->stop) {
@@ -2767,7 +2833,7 @@ static void set_block(struct parser *p, struct set *s)
 				recover(p);
 				continue;
 			}
-			read_elements(p, s, false);
+			read_elements(p, s, false, &ranges);
 		} else if (tok_is(&t, "include")) {
 			do_include(p, &t);
 		} else if (is_define_word(&t)) {
@@ -2785,6 +2851,7 @@ static void set_block(struct parser *p, struct set *s)
 			recover(p);
 		}
 	}
+	interval_needed(p, s, &ranges);
 	p->defs = outer;
 }
 
@@ -3204,7 +3271,12 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 			recover(p);
 			return;
 		}
-		read_elements(p, s, del);
+		{
+			struct set_elem_ctx ranges = { 0 };
+
+			read_elements(p, s, del, &ranges);
+			interval_needed(p, s, &ranges);
+		}
 		end_statement(p);
 		return;
 	}
