@@ -55,6 +55,7 @@ struct parser {
 	size_t expanded;	/* tokens they gave, in all */
 	size_t budget;		/* ... at most: linear in the input's size */
 	struct elem_rec *elems, **elems_tail;	/* set elements read, in order */
+	bool kw_told;		/* a keyword as a name was reported */
 };
 
 /*
@@ -1584,6 +1585,8 @@ static bool try_ct_state(struct rulectx *c)
 	return true;
 }
 
+static void keyword_name(struct parser *p, const struct token *t, const char *expecting);
+
 static bool try_verdict(struct rulectx *c)
 {
 	static const struct { const char *w; enum verdict v; } simple[] = {
@@ -1605,6 +1608,7 @@ static bool try_verdict(struct rulectx *c)
 		c->r->verdict = tok_is(t, "jump") ? VERDICT_JUMP : VERDICT_GOTO;
 		c->i++;
 		if (c->i < c->n && (c->t[c->i].type == T_WORD || c->t[c->i].type == T_STRING)) {
+			keyword_name(c->p, &c->t[c->i], "'{'");
 			c->r->target = tok_dup(c->p, &c->t[c->i]);
 			c->i++;
 		} else {
@@ -3033,11 +3037,76 @@ static int read_family(struct parser *p, enum family *ret)
 }
 
 /* A name; else reports and skips the statement. */
+static int cmp_word(const void *key, const void *elem)
+{
+	const struct token *t = key;
+	const char *w = *(const char *const *)elem;
+	int r = strncmp(t->s, w, t->len);
+
+	return r ? r : -(w[t->len] != '\0');
+}
+
+/*
+ * Whether the unquoted name T is one of nft's keywords, which its grammar
+ * takes for the keyword, not a name ("chain fwd", "jump log"): nft fails
+ * with "syntax error, unexpected fwd, expecting string" (for a jump or
+ * goto target "expecting '{'").  The words nft 1.0.6 refuses so, each
+ * checked with nft -c as a table, chain and set name and a jump target;
+ * every one is a keyword in every scope in later versions too.  Reported,
+ * and the name is read on.
+ */
+static void keyword_name(struct parser *p, const struct token *t, const char *expecting)
+{
+	static const char *const words[] = {
+		"accept", "add", "ah", "all", "and", "arp", "auto-merge", "bridge",
+		"cgroup", "chain", "comment", "comp", "constant", "continue",
+		"counter", "cpu", "create", "ct", "day", "dccp", "define", "delete",
+		"describe", "device", "devices", "dnat", "drop", "dst", "dup",
+		"dynamic", "ecn", "element", "elements", "eq", "esp", "ether",
+		"exists", "expires", "export", "exthdr", "fib", "flags", "flow",
+		"flowtable", "flush", "frag", "fwd", "gc-interval", "ge", "get",
+		"goto", "gt", "handle", "hbh", "hook", "hour", "ibriport", "ibrname",
+		"icmp", "icmpv6", "igmp", "iif", "iifgroup", "iifname", "iiftype",
+		"import", "include", "index", "inet", "insert", "interval", "ip",
+		"ip6", "ipsec", "jhash", "jump", "le", "limit", "list", "log",
+		"lshift", "lt", "map", "mark", "masquerade", "meta", "meter", "mh",
+		"missing", "monitor", "ne", "netdev", "nftrace", "not", "notrack",
+		"numgen", "obriport", "obrname", "offload", "oif", "oifgroup",
+		"oifname", "oiftype", "or", "osf", "pkttype", "policy", "position",
+		"priority", "queue", "quota", "random", "redefine", "redirect",
+		"reject", "rename", "replace", "reset", "return", "rshift", "rt",
+		"rt0", "rt2", "rtclassid", "rule", "ruleset", "sctp", "secmark",
+		"set", "size", "skgid", "skuid", "snat", "socket", "srh", "symhash",
+		"synproxy", "table", "tcp", "th", "time", "timeout", "tproxy",
+		"type", "typeof", "udp", "udplite", "undefine", "update", "vlan",
+		"vmap", "xor", "xt",
+	};
+	/* the operators in words, as nft names them */
+	static const char *const ops[][2] = {
+		{ "and", "&" }, { "eq", "==" }, { "ge", ">=" }, { "gt", ">" },
+		{ "le", "<=" }, { "lshift", "<<" }, { "lt", "<" }, { "ne", "!=" },
+		{ "not", "!" }, { "or", "'|'" }, { "rshift", ">>" }, { "xor", "^" },
+	};
+	const char *const *w;
+	const char *shown;
+
+	if (t->type != T_WORD || t->use.line ||
+	    !(w = bsearch(t, words, sizeof(words) / sizeof(*words), sizeof(*words), cmp_word)))
+		return;
+	shown = *w;
+	for (size_t k = 0; k < sizeof(ops) / sizeof(*ops); k++)
+		if (strcmp(ops[k][0], *w) == 0)
+			shown = ops[k][1];
+	perr(p, &t->loc, "syntax error, unexpected %s, expecting %s", shown, expecting);
+	p->kw_told = true;
+}
+
 static bool read_name(struct parser *p, struct token *ret, const char *what)
 {
 	char b[256];
 
 	next(p, ret);
+	keyword_name(p, ret, "string");
 	if (ret->type == T_WORD || ret->type == T_STRING)
 		return true;
 	perr(p, &ret->loc, "expected a %s name, found %s", what, tok_text(ret, b, sizeof(b)));
@@ -3137,9 +3206,12 @@ static struct table *cmd_table_ref(struct parser *p, bool create)
 	struct table *t;
 	char buf[NAMEBUF];
 
+	p->kw_told = false;
 	read_family(p, &f);
 	if (!read_name(p, &name, "table"))
 		return NULL;	/* reported and skipped */
+	if (p->kw_told && !create)
+		return NULL;	/* a keyword: reported; see object_ref() */
 	t = ruleset_table(p->rs, f, name_str(&name, buf), create);
 	if (!t) {
 		perr(p, &name.loc, "table '%.*s' (%s) does not exist", (int)name.len, name.s,
@@ -3156,8 +3228,14 @@ static struct table *cmd_table_ref(struct parser *p, bool create)
 static bool object_ref(struct parser *p, const char *what, struct table **ret_table,
 		       struct token *ret_name)
 {
+	/* A keyword as a name is a syntax error that ends the command in
+	 * nft: its table or object is not looked up, nor the rest read. */
 	*ret_table = cmd_table_ref(p, false);
-	return *ret_table && read_name(p, ret_name, what);
+	if (*ret_table && read_name(p, ret_name, what) && !p->kw_told)
+		return true;
+	if (p->kw_told)
+		recover(p);
+	return false;
 }
 
 static void end_statement(struct parser *p)
