@@ -1293,9 +1293,16 @@ static size_t components(const struct rulectx *c, size_t i, struct selector *sel
 				k += nb;
 			}
 		} else {
+			bool ct;
+
+			/* A protocol selector starts a component of its own:
+			 * "tcp flags syn meta l4proto . th dport" is read from
+			 * "syn" too, and "meta l4proto" must not end up in a
+			 * component "syn meta l4proto" */
 			while (k < c->n && c->t[k].type == T_WORD && !tok_is(&c->t[k], ".") &&
 			       c->t[k].s[0] != '@' && !(stop && tok_is(&c->t[k], stop)) &&
-			       words < 3 && !(words && selector_at(c->t, c->n, k, &sel[n]))) {
+			       words < 3 && !(words && selector_at(c->t, c->n, k, &sel[n])) &&
+			       !(words && proto_selector(c->t, c->n, k, &ct))) {
 				k++;
 				words++;
 			}
