@@ -1132,11 +1132,13 @@ static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4, unsigned *
 	/* "meta l4proto != tcp th dport 82": port 82 of every other
 	 * protocol with ports, not of tcp (as the iptables readers read
 	 * iptables-nft's "! -p tcp --dport 82"); "... udp dport 53": of udp */
-	if (excl) {
-		cons = (cons ? cons : hdr ? hdr : L4_PORTS) & ~excl;
-		*ret_l4 = cons;
-	}
-	return cons ? cons : L4_ANY;
+	if (excl)
+		*ret_l4 = (cons ? cons : hdr ? hdr : L4_PORTS) & ~excl;
+	/* th, ct and raw ports take the protocols of the rule's header
+	 * fields where nothing else names them, wherever they stand: "th
+	 * sport 1 tcp dport 22" is tcp (nft lists the th port as th: it
+	 * came before the tcp header field), as the text reader reads it */
+	return *ret_l4 ? *ret_l4 : L4_ANY;
 }
 
 static void read_rule(struct jctx *j, json_t *o)
