@@ -2247,6 +2247,104 @@ static unsigned payload_protos(const struct token *t, size_t n)
 	return bits;
 }
 
+/*
+ * The name nft gives the protocol value T ("6", "TCP", "esp") in its
+ * "conflicting protocols" error: that of the protocols it knows the header
+ * of, or "unknown"; NULL for a range ("6-17"), which sets no protocol.
+ */
+static const char *proto_name(const struct token *t)
+{
+	static const struct { const char *name; int number; } known[] = {
+		{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
+		{ "dccp", 33 }, { "esp", 50 }, { "ah", 51 }, { "icmpv6", 58 },
+		{ "comp", 108 }, { "sctp", 132 }, { "udplite", 136 },
+	};
+	unsigned long v;
+	unsigned bit = proto_word(t);
+
+	if (bit)
+		return l4_name(bit);
+	if (t->type == T_WORD && memchr(t->s, '-', t->len) && t->s[0] >= '0' && t->s[0] <= '9')
+		return NULL;
+	for (size_t k = 0; k < sizeof(known) / sizeof(*known); k++) {
+		size_t n = strlen(known[k].name);
+
+		if (parse_uint(t->s, t->len, &v) ? v == (unsigned long)known[k].number :
+		    t->len == n && memcmp(t->s, known[k].name, n) == 0)
+			return known[k].name;
+	}
+	return "unknown";
+}
+
+/*
+ * nft's "conflicting protocols specified: tcp vs. udp": a transport header
+ * field ("udp dport") after a match that gives another protocol: meta
+ * l4proto, ip protocol or ip6 nexthdr equal to a value or an anonymous
+ * set ("meta l4proto { tcp, udp } udp dport 53" too: the set's first
+ * other protocol is named), or another protocol's header field.  At the
+ * header, once per rule, as nft (checked with nft -c for each form).
+ */
+static void proto_conflict(struct rulectx *c)
+{
+	const char *ctx[16];
+	size_t nctx = 0;
+	int depth = 0;
+
+	for (size_t k = 0; k < c->n; k++) {
+		const struct token *t = c->t;
+		size_t v;
+		unsigned bit;
+		bool ct;
+		char op = P_EQ;
+
+		if (tok_punct(&t[k], '{'))
+			depth++;
+		else if (tok_punct(&t[k], '}'))
+			depth--;
+		if (depth)
+			continue;
+		if (k + 1 < c->n && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
+		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
+		    !(k && is_proto_value_at(t, k))) {
+			for (size_t j = 0; j < nctx; j++) {
+				if (strcmp(ctx[j], l4_name(bit)) != 0) {
+					struct loc loc = span(&t[k], &t[k + 1]);
+
+					perr(c->p, &loc, "conflicting protocols specified: %s vs. %s",
+					     ctx[j], l4_name(bit));
+					return;
+				}
+			}
+			if (nctx < sizeof(ctx) / sizeof(*ctx))
+				ctx[nctx++] = l4_name(bit);
+			continue;
+		}
+		v = proto_selector(t, c->n, k, &ct);
+		if (!v || ct || (k && tok_is(&t[k - 1], ".")) ||
+		    (k + v < c->n && tok_is(&t[k + v], ".")))
+			continue;
+		v += k;
+		if (v < c->n && is_op(&t[v], &op))
+			v++;
+		if (op != P_EQ || v >= c->n)
+			continue;
+		if (tok_punct(&t[v], '{')) {
+			for (v++; v < c->n && !tok_punct(&t[v], '}'); v++) {
+				const char *name = t[v].type == T_PUNCT ? NULL : proto_name(&t[v]);
+
+				if (name && nctx < sizeof(ctx) / sizeof(*ctx))
+					ctx[nctx++] = name;
+			}
+		} else if (t[v].type != T_PUNCT && t[v].s[0] != '@' && !tok_is(&t[v], "vmap") &&
+			   !tok_is(&t[v], "map")) {
+			const char *name = proto_name(&t[v]);
+
+			if (name && nctx < sizeof(ctx) / sizeof(*ctx))
+				ctx[nctx++] = name;
+		}
+	}
+}
+
 /* ":numgen", ":jhash", ":symhash": how nft lists "redirect to numgen ...". */
 static bool glued_hash(const struct token *t)
 {
@@ -2307,6 +2405,8 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		c.i++;
 	}
 	flush_opaque(&c, c.i > n ? n : c.i);
+	if (!c.syntax_told)
+		proto_conflict(&c);
 	if (r->nat)
 		portset_normalize(&r->nat->ports);
 	if (r->snat)
