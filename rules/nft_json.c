@@ -943,6 +943,46 @@ static bool masked_port(struct jctx *j, struct rule *r, json_t *left,
 	return true;
 }
 
+/*
+ * "th sport 53 th dport 123": nft joins the two compares into one of 32
+ * bits and gives it back as a payload of base th, offset 0, length 32
+ * ("@th,0,32 0x35007b"): both ports, read back.  Only "==" with a number:
+ * "!=" of the pair is no port match of either.  Whether LEFT is that.
+ */
+static bool th_pair(struct jctx *j, struct rule *r, json_t *left, enum rel_op op,
+		    json_t *right, unsigned cons)
+{
+	json_t *p = json_object_get(left, "payload");
+	json_t *off = json_object_get(p, "offset"), *len = json_object_get(p, "len");
+	json_int_t v;
+
+	if (op != OP_EQ || json_object_size(left) != 1 || !json_is_object(p) ||
+	    !jstr(p, "base") || strcmp(jstr(p, "base"), "th") != 0 ||
+	    !json_is_integer(off) || json_integer_value(off) != 0 ||
+	    !json_is_integer(len) || json_integer_value(len) != 32 ||
+	    !json_is_integer(right))
+		return false;
+	v = json_integer_value(right);
+	if (v < 0 || v > 0xffffffffLL)
+		return false;
+	for (int k = 0; k < 2; k++) {
+		struct port_match *m = rule_add_match(j->rs, r);
+		struct port_lit lit = { .kind = LIT_NUMBER, .loc = j->loc };
+		uint32_t alits = 0;
+
+		lit.lo = lit.hi = (uint16_t)(k ? v & 0xffff : (v >> 16) & 0xffff);
+		m->field = k ? FIELD_DPORT : FIELD_SPORT;
+		m->source = SRC_PAYLOAD;
+		m->protos = (uint8_t)cons;
+		m->kind = MATCH_VALUE;
+		m->loc = j->loc;
+		lits_add(j->rs, &m->lits, &m->nlits, &alits, &lit);
+		portset_add(j->rs, &m->ports, lit.lo, lit.hi);
+		portset_normalize(&m->ports);
+	}
+	return true;
+}
+
 static void stmt_match(struct jctx *j, struct rule *r, json_t *stmt,
 		       json_t *m, unsigned cons)
 {
@@ -956,7 +996,7 @@ static void stmt_match(struct jctx *j, struct rule *r, json_t *stmt,
 			     "match without left and right: '%s'", show(j, stmt));
 		return;
 	}
-	if (masked_port(j, r, left, op, right, cons))
+	if (masked_port(j, r, left, op, right, cons) || th_pair(j, r, left, op, right, cons))
 		return;
 	if (key_info(left, cons, &ki)) {
 		if (op == OP_OTHER || (op >= OP_LT && ki.ncomp)) {

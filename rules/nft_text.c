@@ -1415,6 +1415,46 @@ static void selector_vars(struct rulectx *c, const struct selector *sel, size_t 
 }
 
 /*
+ * "@th,0,32 0x35007b": how nft lists "th sport 53 th dport 123", which it
+ * joins into one compare of 32 bits; both ports, read back (as the JSON
+ * reader does).  Only "==" with a number: "!=" of the pair is no port
+ * match of either.  C->t[C->i] is "@th".
+ */
+static bool try_th_pair(struct rulectx *c)
+{
+	const struct token *t = &c->t[c->i];
+	size_t k = c->i + 5;
+	unsigned long v;
+	char op = P_EQ;
+
+	if (c->i + 5 >= c->n || !tok_is(&t[0], "@th") || !tok_punct(&t[1], ',') ||
+	    !tok_is(&t[2], "0") || !tok_punct(&t[3], ',') || !tok_is(&t[4], "32"))
+		return false;
+	if (is_op(&c->t[k], &op))
+		k++;
+	if (op != P_EQ || k >= c->n || c->t[k].type != T_WORD ||
+	    !parse_uint(c->t[k].s, c->t[k].len, &v) || v > 0xffffffffUL)
+		return false;
+	flush_opaque(c, c->i);
+	for (int f = 0; f < 2; f++) {
+		struct selector sel = {
+			.is_port = true, .field = f ? FIELD_DPORT : FIELD_SPORT,
+			.source = SRC_PAYLOAD, .len = 5,
+		};
+		struct port_match *m = new_match(c, &sel, t);
+		struct port_lit lit = { .kind = LIT_NUMBER, .loc = *at(&c->t[k]) };
+		uint32_t alits = 0;
+
+		lit.lo = lit.hi = (uint16_t)(f ? v & 0xffff : v >> 16);
+		add_lit(c, m, &lit, &alits);
+		portset_normalize(&m->ports);
+		m->loc = span(t, &c->t[k]);
+	}
+	c->i = k + 1;
+	return true;
+}
+
+/*
  * tcp dport ..., or a concatenation holding ports: ip daddr . tcp dport
  * {...} gives one match, tcp sport . tcp dport {...} two.
  */
@@ -2379,7 +2419,7 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	while (c.i < n && !p->stop) {
 		size_t before = c.i;
 
-		if (try_hash(&c) || try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
+		if (try_hash(&c) || try_th_pair(&c) || try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
 		    try_verdict(&c) || try_comment(&c) || try_nat(&c)) {
 			if (c.i == before)
 				c.i++;	/* never loop on an empty reading */
