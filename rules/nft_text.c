@@ -2317,6 +2317,32 @@ static const char *proto_name(const struct token *t)
 }
 
 /*
+ * Whether T[K] (of N) is an ip or ip6 header field ("ip saddr", "ip6
+ * nexthdr"), in a concatenation too; *RET its protocol.  Not a value
+ * ("ether type ip"), an address family ("dnat ip to"), conntrack's own
+ * ("ct original ip saddr").
+ */
+static bool net_header(const struct token *t, size_t n, size_t k, const char **ret)
+{
+	static const char *const not_after[] = {
+		"type", "protocol", "original", "reply", "ct", "dnat", "snat", "tproxy",
+		"fwd", "dup", "nfproto", "l3proto",
+	};
+	char op;
+
+	if (k + 1 >= n || !(tok_is(&t[k], "ip") || tok_is(&t[k], "ip6")) ||
+	    t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") || is_op(&t[k + 1], &op))
+		return false;
+	if (k && (t[k - 1].type != T_WORD || is_op(&t[k - 1], &op)))
+		return false;
+	for (size_t j = 0; k && j < sizeof(not_after) / sizeof(*not_after); j++)
+		if (tok_is(&t[k - 1], not_after[j]))
+			return false;
+	*ret = tok_is(&t[k], "ip") ? "ip" : "ip6";
+	return true;
+}
+
+/*
  * nft's "conflicting protocols specified: tcp vs. udp": a transport header
  * field ("udp dport") after a match that gives another protocol: meta
  * l4proto, ip protocol or ip6 nexthdr equal to a value or an anonymous
@@ -2326,7 +2352,8 @@ static const char *proto_name(const struct token *t)
  */
 static void proto_conflict(struct rulectx *c)
 {
-	const char *ctx[16];
+	enum family fam = rule_family(c);
+	const char *ctx[16], *net = fam == FAM_IP ? "ip" : fam == FAM_IP6 ? "ip6" : NULL, *b;
 	size_t nctx = 0;
 	int depth = 0;
 
@@ -2358,6 +2385,32 @@ static void proto_conflict(struct rulectx *c)
 			if (nctx < sizeof(ctx) / sizeof(*ctx))
 				ctx[nctx++] = l4_name(bit);
 			continue;
+		}
+		if (net_header(t, c->n, k, &b)) {
+			if (net && strcmp(net, b) != 0) {
+				struct loc loc = span(&t[k], &t[k + 1]);
+
+				perr(c->p, &loc, "conflicting protocols specified: %s vs. %s", net, b);
+				return;
+			}
+			net = b;
+		} else if (k + 1 < c->n && tok_is(&t[k], "meta") && tok_is(&t[k + 1], "nfproto")) {
+			if (fam != FAM_INET) {
+				struct loc loc = span(&t[k], &t[k + 1]);
+
+				perr(c->p, &loc, "meta nfproto is only useful in the inet family");
+				return;
+			}
+			if (!net && k + 2 < c->n && !(k && tok_is(&t[k - 1], ".")))
+				net = tok_is(&t[k + 2], "ipv4") ? "ip" :
+				      tok_is(&t[k + 2], "ipv6") ? "ip6" : NULL;
+		} else if (k + 2 < c->n &&
+			   ((tok_is(&t[k], "ether") && tok_is(&t[k + 1], "type")) ||
+			    ((fam == FAM_BRIDGE || fam == FAM_NETDEV) && tok_is(&t[k], "meta") &&
+			     tok_is(&t[k + 1], "protocol"))) &&
+			   (tok_is(&t[k + 2], "ip") || tok_is(&t[k + 2], "ip6"))) {
+			/* it overrides an ip6 table's own, as nft has it */
+			net = tok_is(&t[k + 2], "ip") ? "ip" : "ip6";
 		}
 		v = proto_selector(t, c->n, k, &ct);
 		if (!v || ct || (k && tok_is(&t[k - 1], ".")) ||
