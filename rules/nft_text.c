@@ -2217,6 +2217,31 @@ static bool l4_context(const struct token *t, size_t upto, enum family fam)
 	return false;
 }
 
+/*
+ * Whether the tproxy statement from C->t[KW] to C->t[C->i] gives a port
+ * range ("tproxy ip to 10.0.0.1:1000-2000", "...:1000 - 2000", even
+ * "1000-1000"), which nft refuses: "Port ranges are not supported for
+ * tproxy." (its words, full stop included), for the whole statement.
+ */
+static bool tproxy_range(const struct rulectx *c, size_t kw)
+{
+	for (size_t k = kw + 1; k < c->i && k < c->n; k++) {
+		const struct token *t = &c->t[k];
+		const char *colon = t->type == T_WORD ? memrchr(t->s, ':', t->len) : NULL;
+		const char *p = colon ? colon + 1 : t->s;
+		const char *end = t->s + t->len;
+
+		if (tok_is(t, "-"))
+			return true;
+		if (t->type != T_WORD || (!colon && k > kw + 1 && !tok_is(&t[-1], ":")))
+			continue;
+		/* the port after the ':': a number, then '-' */
+		if (p < end && *p >= '0' && *p <= '9' && memchr(p, '-', (size_t)(end - p)))
+			return true;
+	}
+	return false;
+}
+
 /* dnat/snat/redirect/masquerade/tproxy with their target ports. */
 static bool try_nat(struct rulectx *c)
 {
@@ -2259,10 +2284,13 @@ static bool try_nat(struct rulectx *c)
 		/* "dnat to ip daddr map { ... }:8080": one port for all */
 		nat_port_at(c, slot, &c->t[c->i], c->t[c->i].s + 1);
 	c->nat_no_l4 = false;
-	if (tproxy && !l4_context(c->t, kw, rule_family(c))) {
+	if (tproxy) {
 		struct loc loc = span(&c->t[kw], &c->t[c->i > kw + 1 ? c->i - 1 : kw]);
 
-		perr(c->p, &loc, "transparent proxy support requires transport protocol match");
+		if (!l4_context(c->t, kw, rule_family(c)))
+			perr(c->p, &loc, "transparent proxy support requires transport protocol match");
+		else if (tproxy_range(c, kw))
+			perr(c->p, &loc, "Port ranges are not supported for tproxy.");
 	}
 	return true;
 }
