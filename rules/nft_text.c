@@ -2361,7 +2361,8 @@ static bool net_header(const struct token *t, size_t n, size_t k, const char **r
 	if (k + 1 >= n || !(tok_is(&t[k], "ip") || tok_is(&t[k], "ip6")) ||
 	    t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") || is_op(&t[k + 1], &op))
 		return false;
-	if (k && (t[k - 1].type != T_WORD || is_op(&t[k - 1], &op)))
+	if (k && ((t[k - 1].type != T_WORD && !tok_punct(&t[k - 1], '}')) ||
+		  is_op(&t[k - 1], &op)))
 		return false;
 	for (size_t j = 0; k && j < sizeof(not_after) / sizeof(*not_after); j++)
 		if (tok_is(&t[k - 1], not_after[j]))
@@ -2441,7 +2442,9 @@ static void proto_conflict(struct rulectx *c)
 			net = tok_is(&t[k + 2], "ip") ? "ip" : "ip6";
 		}
 		v = proto_selector(t, c->n, k, &ct);
-		if (!v || ct || (k && tok_is(&t[k - 1], ".")) ||
+		/* ct protocol gives nft the protocol as the others do where
+		 * it knows the network protocol (see net_context()) */
+		if (!v || (ct && !net_context(t, k, fam)) || (k && tok_is(&t[k - 1], ".")) ||
 		    (k + v < c->n && tok_is(&t[k + v], ".")))
 			continue;
 		v += k;
