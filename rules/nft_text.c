@@ -2382,7 +2382,8 @@ static bool net_header(const struct token *t, size_t n, size_t k, const char **r
 static void proto_conflict(struct rulectx *c)
 {
 	enum family fam = rule_family(c);
-	const char *ctx[16], *net = fam == FAM_IP ? "ip" : fam == FAM_IP6 ? "ip6" : NULL, *b;
+	const char *ctx[16], *b;
+	const char *net = fam == FAM_IP ? "ip" : fam == FAM_IP6 ? "ip6" : fam == FAM_ARP ? "arp" : NULL;
 	size_t nctx = 0;
 	int depth = 0;
 
@@ -2402,12 +2403,15 @@ static void proto_conflict(struct rulectx *c)
 		if (k + 1 < c->n && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
 		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
 		    !(k && is_proto_value_at(t, k))) {
-			for (size_t j = 0; j < nctx; j++) {
-				if (strcmp(ctx[j], l4_name(bit)) != 0) {
+			for (size_t j = 0; j <= nctx; j++) {
+				/* an arp packet has no transport header */
+				const char *a = j < nctx ? ctx[j] : fam == FAM_ARP ? "arp" : NULL;
+
+				if (a && strcmp(a, l4_name(bit)) != 0) {
 					struct loc loc = span(&t[k], &t[k + 1]);
 
 					perr(c->p, &loc, "conflicting protocols specified: %s vs. %s",
-					     ctx[j], l4_name(bit));
+					     a, l4_name(bit));
 					return;
 				}
 			}
