@@ -3061,6 +3061,7 @@ static void set_block(struct parser *p, struct set *s)
 {
 	struct define *outer = p->defs;
 	struct set_elem_ctx ranges = { 0 };
+	bool auto_merge = false;
 	struct token t;
 
 	while (!p->stop) {
@@ -3109,6 +3110,7 @@ static void set_block(struct parser *p, struct set *s)
 			free(v.t);
 		} else if (tok_is(&t, "counter") || tok_is(&t, "auto-merge") ||
 			   tok_is(&t, "elements")) {
+			auto_merge = auto_merge || tok_is(&t, "auto-merge");
 			recover(p);
 		} else {
 			char b[256];
@@ -3118,7 +3120,11 @@ static void set_block(struct parser *p, struct set *s)
 			recover(p);
 		}
 	}
-	interval_needed(p, s, &ranges);
+	/* nft checks the flag before the elements, at the set's name */
+	if (auto_merge && !(s->flags & SET_F_INTERVAL))
+		perr(p, &s->loc, "auto-merge only works with interval sets");
+	else
+		interval_needed(p, s, &ranges);
 	p->defs = outer;
 }
 
