@@ -748,6 +748,19 @@ static bool for_each_elem(struct rulectx *c, elem_fn fn, void *arg)
 	return false;
 }
 
+/* An element's key, when it is one port, and its data, for overlaps. */
+struct keyspan {
+	uint16_t lo, hi;
+	uint32_t idx;		/* in the order written */
+	struct loc loc;
+	char data[64];		/* a map's data as written, words joined */
+};
+
+struct keyspans {
+	struct keyspan *v;
+	size_t n, a;
+};
+
 struct elem_ctx {
 	struct port_match *m;
 	uint32_t alits;
@@ -756,7 +769,105 @@ struct elem_ctx {
 	int proto_component;	/* 1 + its protocol component ("tcp . 22"); 0 */
 	bool map;		/* element is "key : value" */
 	bool vmap;
+	struct keyspans *spans;	/* where to record the keys; NULL: not */
 };
+
+/* A map element's data, the words after its ':', into BUF. */
+static void elem_data(const struct token *t, size_t n, char *buf, size_t size)
+{
+	size_t o = 0;
+	bool after = false;
+
+	buf[0] = '\0';
+	for (size_t j = 0; j < n && o < size - 1; j++) {
+		const char *s = t[j].s;
+		size_t len = t[j].len;
+		int w;
+
+		if (!after) {
+			const char *colon = t[j].type == T_WORD ? memchr(s, ':', len) : NULL;
+
+			if (!colon)
+				continue;
+			after = true;
+			len -= (size_t)(colon + 1 - s);
+			s = colon + 1;
+			if (!len)
+				continue;
+		}
+		w = snprintf(buf + o, size - o, "%s%.*s", o ? " " : "", (int)len, s);
+		if (w < 0)
+			break;
+		o += (size_t)w;
+	}
+}
+
+static void span_add(struct keyspans *ks, const struct port_lit *lit,
+		     const struct token *t, size_t n)
+{
+	struct keyspan *k;
+
+	if (ks->n == ks->a) {
+		ks->a = ks->a ? ks->a * 2 : 16;
+		ks->v = realloc(ks->v, ks->a * sizeof(*ks->v));
+		if (!ks->v)
+			oom();
+	}
+	k = &ks->v[ks->n];
+	k->lo = lit->lo;
+	k->hi = lit->hi;
+	k->idx = (uint32_t)ks->n++;
+	k->loc = lit->loc;
+	elem_data(t, n, k->data, sizeof(k->data));
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct keyspan *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/*
+ * The element keys KS of one set or map, one port each: a map's key
+ * given twice with other data is refused by the kernel ("Could not
+ * process rule: File exists", at the later one); with INTERVAL (an
+ * interval set without auto-merge, an interval map, a map in a rule)
+ * keys that overlap but are not the same are refused by nft ("conflicting
+ * intervals specified", at the one that starts later).  Checked with nft
+ * -c for each kind.  Sorts KS.
+ */
+static void key_overlaps(struct parser *p, struct keyspans *ks, bool interval, bool map)
+{
+	size_t top = 0;
+
+	if (ks->n < 2)
+		return;
+	qsort(ks->v, ks->n, sizeof(*ks->v), cmp_span);
+	for (size_t k = 1; map && k < ks->n; k++) {
+		const struct keyspan *a = &ks->v[k - 1], *b = &ks->v[k];
+
+		/* nft names the later one, the first in an interval map */
+		if (a->lo == b->lo && a->hi == b->hi && strcmp(a->data, b->data) != 0) {
+			perr(p, interval ? &a->loc : &b->loc, "Could not process rule: File exists");
+			return;
+		}
+	}
+	for (size_t k = 1; interval && k < ks->n; k++) {
+		const struct keyspan *t = &ks->v[top], *b = &ks->v[k];
+
+		if (b->lo <= t->hi && !(b->lo == t->lo && b->hi == t->hi)) {
+			perr(p, &b->loc, "conflicting intervals specified");
+			return;
+		}
+		if (b->hi > t->hi)
+			top = k;
+	}
+}
 
 /*
  * A protocol as nft reads an inet_proto value: a number (6, 0x11, 010 in
@@ -926,6 +1037,8 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 				lit.verdict = (uint8_t)elem_verdict(t, n, k);
 			lit.proto = (uint8_t)proto;
 			add_lit(c, e->m, &lit, &e->alits);
+			if (e->spans)
+				span_add(e->spans, &lit, t, n);
 			break;
 		case PV_NOT_A_PORT:
 			if (word.s[0] != '$')	/* an undefined variable: reported */
@@ -1052,9 +1165,22 @@ static void match_value(struct rulectx *c, struct port_match *m,
 			m->set_comp = (uint8_t)component;
 			c->i++;
 		} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
+			struct keyspans ks = { 0 };
+
 			e.map = true;
 			e.vmap = vmap;
+			e.spans = concat ? NULL : &ks;
 			for_each_elem(c, port_elem, &e);
+			/* a map in a rule is an interval map when a key is a range */
+			for (size_t k = 0; k < ks.n; k++) {
+				if (ks.v[k].lo != ks.v[k].hi) {
+					key_overlaps(c->p, &ks, true, true);
+					break;
+				}
+				if (k + 1 == ks.n)
+					key_overlaps(c->p, &ks, false, true);
+			}
+			free(ks.v);
 		} else {
 			perr(c->p, &t->loc, "'%.*s' needs '{' or a named map", (int)t->len, t->s);
 		}
@@ -2571,6 +2697,7 @@ struct set_elem_ctx {
 	bool has_range;		/* an element's port is a range or prefix */
 	bool prefix;		/* ... the first such is a prefix */
 	struct loc range;	/* ... where it is */
+	struct keyspans *spans;	/* where to record keys of one port; NULL */
 };
 
 /*
@@ -2782,6 +2909,9 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 	struct elem_ctx e = {
 		.m = &m, .protos = L4_TCP | L4_UDP, .component = x->s->port_field,
 		.proto_component = x->s->proto_field + 1, .map = x->s->is_map,
+		/* a key of one port only: "inet_service", "typeof tcp dport" */
+		.spans = x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
+			 !strchr(x->s->key, '.') ? x->spans : NULL,
 	};
 
 	for (uint32_t f = 0; f <= x->s->nmore_ports && !x->has_range; f++) {
@@ -2861,7 +2991,9 @@ static void read_elements(struct parser *p, struct set *s, bool del,
 	int depth = 0;
 	struct rule scratch = { 0 };
 	struct rulectx c = { .p = p, .r = &scratch };
-	struct set_elem_ctx x = { .s = s, .p = p, .has_range = ret_x->has_range };
+	struct set_elem_ctx x = {
+		.s = s, .p = p, .has_range = ret_x->has_range, .spans = ret_x->spans,
+	};
 
 	/* Gather the braces' content (newlines are free inside). */
 	for (;;) {
@@ -3060,7 +3192,8 @@ static void unseparated(struct parser *p, const char *also)
 static void set_block(struct parser *p, struct set *s)
 {
 	struct define *outer = p->defs;
-	struct set_elem_ctx ranges = { 0 };
+	struct keyspans spans = { 0 };
+	struct set_elem_ctx ranges = { .spans = &spans };
 	bool auto_merge = false;
 	struct token t;
 
@@ -3123,8 +3256,11 @@ static void set_block(struct parser *p, struct set *s)
 	/* nft checks the flag before the elements, at the set's name */
 	if (auto_merge && !(s->flags & SET_F_INTERVAL))
 		perr(p, &s->loc, "auto-merge only works with interval sets");
-	else
+	else if (ranges.has_range && !(s->flags & SET_F_INTERVAL))
 		interval_needed(p, s, &ranges);
+	else
+		key_overlaps(p, &spans, (s->flags & SET_F_INTERVAL) && !auto_merge, s->is_map);
+	free(spans.v);
 	p->defs = outer;
 }
 
@@ -3621,10 +3757,16 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 			return;
 		}
 		{
-			struct set_elem_ctx ranges = { 0 };
+			struct keyspans ks = { 0 };
+			struct set_elem_ctx ranges = { .spans = &ks };
+			uint32_t errors = p->rs->nerrors;
 
 			read_elements(p, s, del, &ranges);
 			interval_needed(p, s, &ranges);
+			/* overlaps only: whether the set merges them is not known */
+			if (p->rs->nerrors == errors)
+				key_overlaps(p, &ks, false, s->is_map);
+			free(ks.v);
 		}
 		end_statement(p);
 		return;
