@@ -548,6 +548,15 @@ static int map_data_port(struct jctx *j, json_t *d, enum map_data dm,
 
 	d = unwrap_elem(d);
 	if (dm == DATA_PORT) {
+		json_t *range = json_object_get(d, "range");
+
+		/* "redirect to tcp dport map { 80 : 8080-8090 }": nft 1.0.6
+		 * keeps only 8080 in the map (the statement's both ends read
+		 * that one register) and gives it back as [8080, 0] */
+		if (json_is_object(d) && json_object_size(d) == 1 && json_is_array(range) &&
+		    json_array_size(range) == 2 && json_is_integer(json_array_get(range, 1)) &&
+		    json_integer_value(json_array_get(range, 1)) == 0)
+			d = json_array_get(range, 0);
 		if (port_value(j, d, 0, &lit))
 			return -1;
 	} else {
