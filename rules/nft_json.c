@@ -1482,6 +1482,7 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 		ki.idx[f + 1] = (uint32_t)s->more_port_fields[f];
 	json_array_foreach(elems, i, e) {
 		struct litvec lv[1 + SET_MORE_PORTS];
+		json_t *d = NULL;
 
 		if (s->is_map) {
 			/* [key, value] */
@@ -1491,12 +1492,16 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 					     show(j, e), s->name);
 				continue;
 			}
+			d = json_array_get(e, 1);
 			e = json_array_get(e, 0);
 		}
 		memset(lv, 0, sizeof(lv));
 		if (key_values(j, &ki, e, lv))
 			continue;
 		lv[0].v[0].loc = j->loc;
+		/* a verdict map: each element its verdict */
+		if (d && s->data && strcmp(s->data, "verdict") == 0)
+			lv[0].v[0].verdict = (uint8_t)json_verdict(d);
 		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
 		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);
 		/* "type inet_service . inet_service": each port on its own */
