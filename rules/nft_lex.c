@@ -424,7 +424,9 @@ static bool file_next(struct lexer *lx, struct src *s, struct token *t)
 	t->len = (uint32_t)(p - start);
 	set_loc(s, t, start, p - 1);
 	s->p = p;
-	s->after_invalid = invalid_type(s, t);
+	/* "0x7d0 [invalid type]": a hex number, then a blank */
+	if (*start == '0' && p < s->end && *p == ' ')
+		s->after_invalid = invalid_type(s, t);
 	return true;
 }
 

@@ -531,14 +531,31 @@ struct rulectx {
 
 static bool is_l4_word(const struct token *t, unsigned *ret)
 {
-	static const char *const names[] = { "tcp", "udp", "sctp", "dccp", "udplite" };
-	static const unsigned bits[] = { L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE };
-
-	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
-		if (tok_is(t, names[k])) {
-			*ret = bits[k];
-			return true;
-		}
+	/* by length first: it is asked of nearly every word of a rule */
+	if (t->type != T_WORD)
+		return false;
+	switch (t->len) {
+	case 3:
+		if (memcmp(t->s, "tcp", 3) == 0)
+			*ret = L4_TCP;
+		else if (memcmp(t->s, "udp", 3) == 0)
+			*ret = L4_UDP;
+		else
+			return false;
+		return true;
+	case 4:
+		if (memcmp(t->s, "sctp", 4) == 0)
+			*ret = L4_SCTP;
+		else if (memcmp(t->s, "dccp", 4) == 0)
+			*ret = L4_DCCP;
+		else
+			return false;
+		return true;
+	case 7:
+		if (memcmp(t->s, "udplite", 7) != 0)
+			return false;
+		*ret = L4_UDPLITE;
+		return true;
 	}
 	return false;
 }
@@ -1052,25 +1069,33 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 
 static bool is_op(const struct token *t, char *ret)
 {
-	static const struct { const char *w; char op; } words[] = {
-		{ "eq", P_EQ }, { "ne", P_NE }, { "lt", '<' }, { "gt", '>' },
-		{ "le", P_LE }, { "ge", P_GE },
-	};
-
-	if (t->type == T_PUNCT && strchr("<>", t->punct)) {
-		*ret = t->punct;
-		return true;
-	}
-	if (t->type == T_PUNCT && (t->punct == P_LE || t->punct == P_GE ||
-				   t->punct == P_NE || t->punct == P_EQ)) {
-		*ret = t->punct;
-		return true;
-	}
-	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++) {
-		if (tok_is(t, words[k].w)) {
-			*ret = words[k].op;
+	if (t->type == T_PUNCT) {
+		switch (t->punct) {
+		case '<': case '>': case P_LE: case P_GE: case P_NE: case P_EQ:
+			*ret = t->punct;
 			return true;
 		}
+		return false;
+	}
+	/* eq, ne, lt, gt, le, ge */
+	if (t->type != T_WORD || t->len != 2)
+		return false;
+	switch (t->s[0]) {
+	case 'e':
+		if (t->s[1] != 'q')
+			return false;
+		*ret = P_EQ;
+		return true;
+	case 'n':
+		if (t->s[1] != 'e')
+			return false;
+		*ret = P_NE;
+		return true;
+	case 'l': case 'g':
+		if (t->s[1] != 't' && t->s[1] != 'e')
+			return false;
+		*ret = t->s[1] == 'e' ? (t->s[0] == 'l' ? P_LE : P_GE) : t->s[0] == 'l' ? '<' : '>';
+		return true;
 	}
 	return false;
 }
