@@ -124,11 +124,12 @@ struct port_match {
 				 * its key this port is ("tcp sport . tcp dport
 				 * @s": 0 and 1) */
 	uint8_t proto_comp;	/* 1 + the component of the key that gives
-				 * this th (raw, ct) port its protocol ("meta
-				 * l4proto . th dport": 1); 0: none.  Such a
-				 * match is split by rule_split_protos() into
-				 * one match per protocol: alternatives, not
-				 * a conjunction */
+				 * this port its protocol ("meta l4proto . th
+				 * dport": 1; also "meta l4proto . tcp dport",
+				 * whose elements of other protocols never
+				 * match); 0: none.  Such a match is split by
+				 * rule_split_protos() into one match per
+				 * protocol: alternatives, not a conjunction */
 	struct portset ports;	/* what the match accepts, before negation */
 	struct port_lit *lits;	/* as written, in order */
 	uint32_t nlits;
@@ -333,9 +334,14 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r);
  * with (M->proto_comp), into one match per protocol, in the order tcp,
  * udp, sctp, dccp, udplite, and last the literals paired with no single
  * protocol, which keep M's protocols (the rule's, or "any"): "meta l4proto
- * . th dport { tcp . 443, udp . 53 }" is tcp 443 or udp 53.  The new
- * matches follow MI; pointers into R->matches are invalidated.  Returns
- * how many matches MI became (1: nothing split).
+ * . th dport { tcp . 443, udp . 53 }" is tcp 443 or udp 53.  Literals of
+ * a protocol M cannot have (its own for "tcp dport", else the rule's) are
+ * dropped, and a match left with none matches nothing ("meta l4proto udp
+ * meta l4proto . th dport { tcp . 22 }").  Negated, one more match, with
+ * no ports, holds the allowed protocols no literal names: "meta l4proto .
+ * th dport != { tcp . 22 }" also matches udp, sctp ... on any port.  The
+ * new matches follow MI; pointers into R->matches are invalidated.
+ * Returns how many matches MI became (1: nothing split).
  */
 uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi);
 /*
