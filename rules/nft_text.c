@@ -531,33 +531,37 @@ struct rulectx {
 
 static bool is_l4_word(const struct token *t, unsigned *ret)
 {
-	/* by length first: it is asked of nearly every word of a rule */
-	if (t->type != T_WORD)
+	const char *name;
+	unsigned bit;
+
+	/* by the first byte: it is asked of nearly every word of a rule */
+	if (t->type != T_WORD || t->len < 3)
 		return false;
-	switch (t->len) {
-	case 3:
-		if (memcmp(t->s, "tcp", 3) == 0)
-			*ret = L4_TCP;
-		else if (memcmp(t->s, "udp", 3) == 0)
-			*ret = L4_UDP;
-		else
-			return false;
-		return true;
-	case 4:
-		if (memcmp(t->s, "sctp", 4) == 0)
-			*ret = L4_SCTP;
-		else if (memcmp(t->s, "dccp", 4) == 0)
-			*ret = L4_DCCP;
-		else
-			return false;
-		return true;
-	case 7:
-		if (memcmp(t->s, "udplite", 7) != 0)
-			return false;
-		*ret = L4_UDPLITE;
-		return true;
+	switch (t->s[0]) {
+	case 't':
+		name = "tcp", bit = L4_TCP;
+		break;
+	case 'u':
+		name = t->len == 3 ? "udp" : "udplite";
+		bit = t->len == 3 ? L4_UDP : L4_UDPLITE;
+		break;
+	case 's':
+		name = "sctp", bit = L4_SCTP;
+		break;
+	case 'd':
+		name = "dccp", bit = L4_DCCP;
+		break;
+	default:
+		return false;
 	}
-	return false;
+	/* the first byte is known equal; the rest, up to NAME's end */
+	for (uint32_t i = 1; i < t->len; i++)
+		if (name[i] == '\0' || t->s[i] != name[i])
+			return false;
+	if (name[t->len] != '\0')
+		return false;
+	*ret = bit;
+	return true;
 }
 
 /*
