@@ -529,7 +529,7 @@ struct rulectx {
 	size_t nlate, alate;
 };
 
-static bool is_l4_word(const struct token *t, unsigned *ret)
+static inline bool is_l4_word(const struct token *t, unsigned *ret)
 {
 	const char *name;
 	unsigned bit;
@@ -2248,6 +2248,19 @@ static bool op_at(const struct token *t, size_t k, size_t n, char *ret_op)
 }
 
 /*
+ * Whether T[K] stands outside braces, *DEPTH counting those opened before
+ * it: for scans over a rule's tokens, called for K = 0, 1, ... in turn.
+ */
+static inline bool top_level(const struct token *t, size_t k, int *depth)
+{
+	if (tok_punct(&t[k], '{'))
+		++*depth;
+	else if (tok_punct(&t[k], '}'))
+		--*depth;
+	return *depth == 0;
+}
+
+/*
  * Whether the rule names its network protocol before T[UPTO], which "ct
  * protocol tcp" needs to give nft its transport protocol (to type a ct
  * port, to allow a NAT port) in a table of family FAM: in ip and ip6
@@ -2272,11 +2285,7 @@ static bool net_context(const struct token *t, size_t upto, enum family fam)
 		const struct token *prev = k ? &t[k - 1] : NULL;
 		char op;
 
-		if (tok_punct(&t[k], '{'))
-			depth++;
-		else if (tok_punct(&t[k], '}'))
-			depth--;
-		if (depth)
+		if (!top_level(t, k, &depth))
 			continue;
 		if ((tok_is(&t[k], "meta") && tok_is(&t[k + 1], (bridge ? "protocol" : "nfproto"))) ||
 		    (tok_is(&t[k], "ct") && tok_is(&t[k + 1], "l3proto") && !bridge) ||
@@ -2322,6 +2331,20 @@ static bool is_proto_value_at(const struct token *t, size_t k)
 }
 
 /*
+ * Whether T[K] (of N) is a transport header field ("tcp dport", "udp
+ * length"), in a concatenation too; *RET its protocol.  Not a protocol
+ * value ("meta l4proto tcp", "tcp . 80" in a set key).
+ */
+static inline bool l4_header_at(const struct token *t, size_t n, size_t k, unsigned *ret)
+{
+	char op;
+
+	return k + 1 < n && is_l4_word(&t[k], ret) && t[k + 1].type == T_WORD &&
+	       !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
+	       !(k && is_proto_value_at(t, k));
+}
+
+/*
  * Whether the rule names its transport protocol before T[UPTO], as nft
  * requires of a NAT port and of tproxy (its "protocol context"): a tcp,
  * udp, sctp, dccp or udplite header field, matched in any way, in a
@@ -2343,16 +2366,10 @@ static bool l4_context(const struct token *t, size_t upto, enum family fam)
 		char op = P_EQ;
 		bool ct;
 
-		if (tok_punct(&t[k], '{'))
-			depth++;
-		else if (tok_punct(&t[k], '}'))
-			depth--;
-		if (depth)
+		if (!top_level(t, k, &depth))
 			continue;
-		if (k + 1 < upto && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
-		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
-		    !(k && is_proto_value_at(t, k)))
-			return true;	/* a header field: "tcp dport", "udp length" */
+		if (l4_header_at(t, upto, k, &bit))
+			return true;
 		v = proto_selector(t, upto, k, &ct);
 		if (!v)
 			continue;
@@ -2457,11 +2474,8 @@ static unsigned payload_protos(const struct token *t, size_t n)
 	int depth = 0;
 
 	for (size_t k = 0; k + 1 < n; k++) {
-		if (tok_punct(&t[k], '{'))
-			depth++;
-		else if (tok_punct(&t[k], '}'))
-			depth--;
-		if (depth || !is_l4_word(&t[k], &bit) || t[k + 1].type != T_WORD)
+		if (!top_level(t, k, &depth) || !is_l4_word(&t[k], &bit) ||
+		    t[k + 1].type != T_WORD)
 			continue;
 		if (k && is_proto_value_at(t, k))
 			continue;	/* a protocol value, not a header */
@@ -2526,6 +2540,14 @@ static bool net_header(const struct token *t, size_t n, size_t k, const char **r
 	return true;
 }
 
+/* nft's error at the header field T[K] T[K + 1] of C's rule. */
+static void conflicting(struct rulectx *c, size_t k, const char *was, const char *is)
+{
+	struct loc loc = span(&c->t[k], &c->t[k + 1]);
+
+	perr(c->p, &loc, "conflicting protocols specified: %s vs. %s", was, is);
+}
+
 /*
  * nft's "conflicting protocols specified: tcp vs. udp": a transport header
  * field ("udp dport") after a match that gives another protocol: meta
@@ -2549,24 +2571,15 @@ static void proto_conflict(struct rulectx *c)
 		bool ct;
 		char op = P_EQ;
 
-		if (tok_punct(&t[k], '{'))
-			depth++;
-		else if (tok_punct(&t[k], '}'))
-			depth--;
-		if (depth)
+		if (!top_level(t, k, &depth))
 			continue;
-		if (k + 1 < c->n && is_l4_word(&t[k], &bit) && t[k + 1].type == T_WORD &&
-		    !tok_is(&t[k + 1], ".") && !is_op(&t[k + 1], &op) &&
-		    !(k && is_proto_value_at(t, k))) {
+		if (l4_header_at(t, c->n, k, &bit)) {
 			for (size_t j = 0; j <= nctx; j++) {
 				/* an arp packet has no transport header */
 				const char *a = j < nctx ? ctx[j] : fam == FAM_ARP ? "arp" : NULL;
 
 				if (a && strcmp(a, l4_name(bit)) != 0) {
-					struct loc loc = span(&t[k], &t[k + 1]);
-
-					perr(c->p, &loc, "conflicting protocols specified: %s vs. %s",
-					     a, l4_name(bit));
+					conflicting(c, k, a, l4_name(bit));
 					return;
 				}
 			}
@@ -2576,9 +2589,7 @@ static void proto_conflict(struct rulectx *c)
 		}
 		if (net_header(t, c->n, k, &b)) {
 			if (net && strcmp(net, b) != 0) {
-				struct loc loc = span(&t[k], &t[k + 1]);
-
-				perr(c->p, &loc, "conflicting protocols specified: %s vs. %s", net, b);
+				conflicting(c, k, net, b);
 				return;
 			}
 			net = b;
