@@ -2346,7 +2346,20 @@ void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
 	struct ipt_unsure *u;
 	struct table *t = table ? ruleset_table(ir->rs, (enum family)family, table, false) : NULL;
 	struct chain *ch = t && chain ? table_chain(ir->rs, t, chain, false) : NULL;
+	uint32_t known = appends && ch ? ch->nrules : 0;
 
+	/* the same chain (or the same "any chain") again: one record, at
+	 * the last change, knowing the least of them */
+	for (size_t i = 0; i < ir->nunsure; i++) {
+		u = &ir->unsure[i];
+		if (u->family != family || !u->table != !table || !u->chain != !chain ||
+		    (table && !streq(u->table, table)) || (chain && !streq(u->chain, chain)))
+			continue;
+		u->line = line;
+		if (known < u->known)
+			u->known = known;
+		return;
+	}
 	if (ir->nunsure == ir->aunsure) {
 		ir->aunsure = ir->aunsure ? ir->aunsure * 2 : 8;
 		ir->unsure = realloc(ir->unsure, ir->aunsure * sizeof(*ir->unsure));
@@ -2358,7 +2371,7 @@ void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
 	u->table = table ? strdup(table) : NULL;
 	u->chain = chain ? strdup(chain) : NULL;
 	u->line = line;
-	u->known = appends && ch ? ch->nrules : 0;
+	u->known = known;
 	if ((table && !u->table) || (chain && !u->chain))
 		oom();
 }
@@ -2392,14 +2405,15 @@ static const struct ipt_unsure *unsure_of(const struct ipt_reader *ir,
 }
 
 /* A rule put in (DELTA 1) or taken out (-1) at POS of CH: the known head
- * grows or shrinks if POS is in it. */
+ * of CH's own records grows or shrinks if POS is in it.  A record of any
+ * chain (an unread function or restore) knows no rule of any: it stays. */
 static void unsure_moved(struct ipt_reader *ir, const struct chain *ch,
 			 uint32_t pos, int delta)
 {
 	for (size_t i = 0; i < ir->nunsure; i++) {
 		struct ipt_unsure *u = &ir->unsure[i];
 
-		if (unsure_is(u, ch->table, ch) &&
+		if (u->chain && unsure_is(u, ch->table, ch) &&
 		    (delta > 0 ? pos <= u->known : pos < u->known))
 			u->known = (uint32_t)((int64_t)u->known + delta);
 	}

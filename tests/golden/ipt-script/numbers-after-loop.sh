@@ -2,7 +2,8 @@
 # Rule numbers after commands a static reader cannot run (a loop, a function
 # call).  Checked by running it with "unshare -n sh" and comparing with
 # iptables -S.  The kernel ends with INPUT: lo, 8080, 22, 8443, 80, 443;
-# FORWARD: 587, 25; WEB: 8000, 8001; OUTPUT: 53, 123.  The reader misses the loop's rules
+# FORWARD: 465, 587, 25; WEB: 8000, 8001; OUTPUT: 53, 123 (pin_admin's 9999,
+# put first in INPUT, is what "-D INPUT 1" deletes).  The reader misses the loop's rules
 # and keeps udp 53, which "-D INPUT 6" deletes in the kernel: each
 # number it cannot know is noted, none is guessed silently.
 IPT=iptables
@@ -43,3 +44,12 @@ allow_out 443
 $IPT -I OUTPUT 1 -p udp --dport 53 -j ACCEPT
 # rule 3 is the function's 443 in the kernel: not known, not deleted
 $IPT -D OUTPUT 3
+# a function that inserts at a chain's head: after its call, no rule
+# number of any chain is known, whatever other chains get
+pin_admin() {
+	$IPT -I INPUT 1 -p tcp --dport 9999 -j ACCEPT
+}
+pin_admin
+$IPT -I FORWARD 1 -p tcp --dport 465 -j DROP
+# rule 1 of INPUT is the function's 9999 in the kernel: not known, not deleted
+$IPT -D INPUT 1
