@@ -1453,6 +1453,7 @@ static void map_data_ports(struct jctx *j, struct set *s, json_t *elems)
 
 static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 {
+	bool vmap;
 	struct keyinfo ki;
 	uint32_t ncomp;
 	json_t *e;
@@ -1478,6 +1479,8 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 	ki.proto_idx = ki.ncomp ? s->proto_field : -1;
 	ki.nports = 1 + s->nmore_ports;
 	ki.idx[0] = (uint32_t)s->port_field;
+	/* a verdict map: each element its verdict */
+	vmap = set_is_vmap(s);
 	for (uint32_t f = 0; f < s->nmore_ports; f++)
 		ki.idx[f + 1] = (uint32_t)s->more_port_fields[f];
 	json_array_foreach(elems, i, e) {
@@ -1499,8 +1502,7 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 		if (key_values(j, &ki, e, lv))
 			continue;
 		lv[0].v[0].loc = j->loc;
-		/* a verdict map: each element its verdict */
-		if (d && s->data && strcmp(s->data, "verdict") == 0)
+		if (vmap)
 			lv[0].v[0].verdict = (uint8_t)json_verdict(d);
 		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
 		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);

@@ -2950,7 +2950,7 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		.m = &m, .protos = L4_TCP | L4_UDP, .component = x->s->port_field,
 		.proto_component = x->s->proto_field + 1, .map = x->s->is_map,
 		/* "type inet_service : verdict": each element its verdict */
-		.vmap = x->s->is_map && x->s->data && strcmp(x->s->data, "verdict") == 0,
+		.vmap = set_is_vmap(x->s),
 		/* a key of one port only: "inet_service", "typeof tcp dport" */
 		.spans = x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
 			 !strchr(x->s->key, '.') ? x->spans : NULL,

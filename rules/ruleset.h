@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -263,6 +264,13 @@ struct set {
 	struct portset more_ports[SET_MORE_PORTS];
 	uint32_t nmore_ports;
 };
+
+/* Whether S is a verdict map ("type inet_service : verdict"): its
+ * elements' literals carry their verdicts. */
+static inline bool set_is_vmap(const struct set *s)
+{
+	return s->is_map && s->data && strcmp(s->data, "verdict") == 0;
+}
 
 #define SET_F_INTERVAL	(1u << 0)
 #define SET_F_CONSTANT	(1u << 1)
