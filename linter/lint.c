@@ -650,7 +650,7 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 	int classes = 0;
 	bool inbound = (c->dirs & DIR_IN) && !c->established;
 	bool listener = (inbound && c->admits) || is_nat;
-	bool in_eph = false;
+	bool in_eph = false, wide, none, dynamic;
 	uint16_t lo = r[0].lo, hi = r[n - 1].hi;
 	size_t total = 0;
 	char counts[160], what[48];
@@ -674,14 +674,21 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 	}
 	for (int k = 0; k < REG_NCLASS; k++)
 		classes += sum.ports[k] > 0;
+	/* reserved beside unassigned alone is not a mix worth a finding; a
+	 * range whose rule says what it is for is deliberate */
+	wide = classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented;
+	none = !wide && !sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
+	       (sum.ports[REG_CLASS_RESERVED] == total || !c->commented) &&
+	       !any_assigned_elsewhere(c->reg, r, n, proto);
+	dynamic = (hi >= DYN_LO || in_eph) && !nat_listens(c, is_nat, inbound);
+	if (!wide && !none && !dynamic)
+		return;		/* nothing to say: no text made */
 	if (n == 1)
 		strfmt(what, sizeof(what), "%u-%u/%s", lo, hi, reg_proto_name((enum reg_proto)proto));
 	else
 		strfmt(what, sizeof(what), "%u ports in %u-%u/%s", (unsigned)total, lo, hi,
 		       reg_proto_name((enum reg_proto)proto));
-	/* reserved beside unassigned alone is not a mix worth a finding; a
-	 * range whose rule says what it is for is deliberate */
-	if (classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented) {
+	if (wide) {
 		for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
 			if (sum.ports[order[k]])
 				o += strfmt(counts + o, sizeof(counts) - o, "%s%u %s",
@@ -692,9 +699,7 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 			strfmt(counts + o, sizeof(counts) - o, "; %u with known unauthorized use",
 			       (unsigned)sum.unauthorized);
 		add(c, CHK_RANGE_WIDE, loc, lo, hi, proto, NULL, 0, "%s: %s", what, counts);
-	} else if (!sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
-		   (sum.ports[REG_CLASS_RESERVED] == total || !c->commented) &&
-		   !any_assigned_elsewhere(c->reg, r, n, proto)) {
+	} else if (none) {
 		/* nothing assigned: the range is what its ports are */
 		bool res = sum.ports[REG_CLASS_RESERVED] == total;
 
@@ -702,7 +707,7 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 		    NULL, 0, "%s: all %u ports are %s in the IANA registry, on every protocol",
 		    what, (unsigned)total, res ? "reserved" : "unassigned or reserved");
 	}
-	if ((hi >= DYN_LO || in_eph) && !nat_listens(c, is_nat, inbound)) {
+	if (dynamic) {
 		bool dyn = hi >= DYN_LO;
 
 		add(c, CHK_PORT_DYNAMIC, loc, lo, hi, proto, NULL, 0,
@@ -1361,9 +1366,11 @@ static void sort_findings(struct finding *f, size_t n)
 	runs = malloc((n + 1) * sizeof(*runs));
 	if (!runs)
 		oom();
-	/* runs[k] is where run k starts; runs[nruns] is the end */
-	for (size_t i = 0; i < n; i++)
-		if (!i || cmp_finding(&f[i - 1], &f[i]) > 0)
+	/* runs[k] is where run k starts; runs[nruns] is the end; the
+	 * first run, up to SORTED, is known */
+	runs[nruns++] = 0;
+	for (size_t i = sorted; i < n; i++)
+		if (cmp_finding(&f[i - 1], &f[i]) > 0)
 			runs[nruns++] = i;
 	runs[nruns] = n;
 	while (nruns > 1) {
