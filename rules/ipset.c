@@ -21,16 +21,6 @@ struct ipset_db {
 	size_t nnames, anames;
 };
 
-static const unsigned l4_bits[5] = { L4_TCP, L4_UDP, L4_SCTP, L4_DCCP, L4_UDPLITE };
-
-static int bit_index(unsigned bit)
-{
-	for (int i = 0; i < 5; i++)
-		if (l4_bits[i] == bit)
-			return i;
-	return -1;
-}
-
 struct word {
 	const char *s;
 	size_t len;
@@ -246,13 +236,13 @@ static void add(struct ipset_db *db, const struct word *w, size_t n)
 		/* bitmap:port keeps the port alone ("tcp:443" is saved as
 		 * "443"), and the kernel matches it on tcp and udp packets
 		 * only (ip_set_get_ip_port()), never sctp, udplite or dccp */
-		portset_add(db->rs, &info->ports[bit_index(L4_TCP)], lo, hi);
-		portset_add(db->rs, &info->ports[bit_index(L4_UDP)], lo, hi);
+		portset_add(db->rs, &info->ports[l4_index(L4_TCP)], lo, hi);
+		portset_add(db->rs, &info->ports[l4_index(L4_UDP)], lo, hi);
 		info->protos |= L4_TCP | L4_UDP;
 		return;
 	}
 	/* hash types: tcp unless the element says otherwise */
-	k = (unsigned)bit_index(proto ? proto : L4_TCP);
+	k = (unsigned)l4_index(proto ? proto : L4_TCP);
 	portset_add(db->rs, &info->ports[k], lo, hi);
 	info->protos |= proto ? proto : L4_TCP;
 }

@@ -1827,15 +1827,6 @@ static void multiport(struct cmd *c, const struct pspec *p, struct rule *r)
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to);
 
 /* The index in ipset_info.ports of the L4 bit BIT (one of L4_PORTS). */
-static unsigned bit_of(unsigned bit)
-{
-	unsigned k = 0;
-
-	while (k < 4 && !(bit & (1u << k)))
-		k++;
-	return k;
-}
-
 static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 {
 	const struct ipset_info *info;
@@ -1892,7 +1883,7 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 		opaque_run(c, r, p->from, p->to);
 		return true;
 	}
-	if (p->protos && !info->ports[bit_of(p->protos)].n) {
+	if (l4_index(p->protos) >= 0 && !info->ports[l4_index(p->protos)].n) {
 		/* the rule's protocol has no port in the set: the lookup
 		 * fails for every packet, so the match never holds */
 		struct port_match *m = rule_add_match(c->ir->rs, r);

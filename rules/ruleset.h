@@ -418,5 +418,13 @@ const char *hook_name(enum hook h);
 const char *verdict_name(enum verdict v);
 /* "tcp", "udp", ... for one L4 bit. */
 const char *l4_name(unsigned bit);
+/* The place of the first protocol with ports in BITS (enum l4): tcp 0,
+ * udp 1, sctp 2, dccp 3, udplite 4, for arrays kept per protocol; -1 if
+ * BITS has none. */
+static inline int l4_index(unsigned bits)
+{
+	bits &= L4_PORTS;
+	return bits ? __builtin_ctz(bits) : -1;
+}
 
 #endif
