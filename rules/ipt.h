@@ -30,13 +30,11 @@ struct ipt_reader {
 	bool saw_ip6;		/* an IPv6 address or ICMPv6: the family is ip6 */
 	uint8_t family;		/* of the command being read */
 	struct table *table;	/* restore: the current *table */
-	/* Script: bit 1 << FAM_* set once an iptables-restore of that family
-	 * ran with input not read (a here-document, a file): the chains a
-	 * later command names may come from it. */
-	unsigned unread_restore;
-	/* Script: the same for commands not read that may create chains
-	 * ("iptables -N $c" in a loop, a function called). */
-	unsigned unread_new;
+	/* Script: bit 1 << FAM_* set once commands of that family that are
+	 * not read may have made chains (an iptables-restore of input not
+	 * read, "iptables -N $c" in a loop, a function called): the chains a
+	 * later command names may come from them. */
+	unsigned unread_chains;
 	struct chain *last_chain;	/* of the last command: most often the next's */
 	unsigned errors, max_errors;
 	bool stop;		/* too many errors */

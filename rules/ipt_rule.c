@@ -2274,7 +2274,7 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 							     c->target_arg->s, false);
 
 			if (!to && !c->ir->restore &&
-			    ((c->ir->unread_restore | c->ir->unread_new) & (1u << c->ir->family))) {
+			    (c->ir->unread_chains & (1u << c->ir->family))) {
 				/* made by a command not read, as far as
 				 * anyone can tell (noted there) */
 				struct chain *made = table_chain(c->ir->rs, r->chain->table,
@@ -2668,7 +2668,7 @@ static void run(struct cmd *c)
 			/* A script may rely on a chain made before it ran,
 			 * or by an iptables-restore whose input was not read
 			 * or another command not read (noted there). */
-			if (!((ir->unread_restore | ir->unread_new) & (1u << ir->family)))
+			if (!(ir->unread_chains & (1u << ir->family)))
 				warn(ir, &chain_arg->loc, "chain '%s' is not created in this script ('iptables -N %s'): iptables fails here unless it already exists",
 				     chain_arg->s, chain_arg->s);
 			ch = table_chain(ir->rs, t, chain_arg->s, true);

@@ -1925,7 +1925,7 @@ static void unread_new(struct script *s, const struct ctx *c, unsigned fam)
 	if (c && c->fn)
 		c->fn->makes_chains = true;
 	else
-		s->ir.unread_new |= 1u << fam;
+		s->ir.unread_chains |= 1u << fam;
 }
 
 /*
@@ -2060,6 +2060,7 @@ static void restore(struct script *s, const struct ctx *c,
 {
 	const struct tok *prog = word_tok(s, cmd, cmd->w.f[cmd->f].word);
 	struct loc where = tok_loc(s, prog);
+	unsigned fam;
 
 	if (!c->exec) {
 		skipped_ipt(s, c, prog, "");
@@ -2067,10 +2068,9 @@ static void restore(struct script *s, const struct ctx *c,
 	}
 	/* Whatever it loads is not read: chains named later may be its, and
 	 * rule numbers in them are not known. */
-	s->ir.unread_restore |= 1u << (strstr(field(&cmd->w, cmd->f), "ip6tables") ?
-				       FAM_IP6 : FAM_IP);
-	ipt_unsure_chain(&s->ir, strstr(field(&cmd->w, cmd->f), "ip6tables") ? FAM_IP6 : FAM_IP,
-			 NULL, NULL, where.line, false);
+	fam = strstr(field(&cmd->w, cmd->f), "ip6tables") ? FAM_IP6 : FAM_IP;
+	s->ir.unread_chains |= 1u << fam;
+	ipt_unsure_chain(&s->ir, fam, NULL, NULL, where.line, false);
 	for (size_t i = 0; i < cmd->nr; i++) {
 		const struct tok *op = &s->toks[cmd->rd[i].op];
 		const struct tok *tgt = cmd->rd[i].target != SIZE_MAX ?
