@@ -963,6 +963,8 @@ static bool th_pair(struct jctx *j, struct rule *r, json_t *left, enum rel_op op
 {
 	json_t *p = json_object_get(left, "payload");
 	json_t *off = json_object_get(p, "offset"), *len = json_object_get(p, "len");
+	struct keyinfo ki = { 0 };
+	struct litvec lv[2] = { 0 };
 	json_int_t v;
 
 	if (op != OP_EQ || json_object_size(left) != 1 || !json_is_object(p) ||
@@ -974,21 +976,19 @@ static bool th_pair(struct jctx *j, struct rule *r, json_t *left, enum rel_op op
 	v = json_integer_value(right);
 	if (v < 0 || v > 0xffffffffLL)
 		return false;
-	for (int k = 0; k < 2; k++) {
-		struct port_match *m = rule_add_match(j->rs, r);
+	/* the source port's 16 bits, then the destination port's */
+	ki.nports = 2;
+	ki.proto_idx = -1;
+	for (uint32_t k = 0; k < 2; k++) {
 		struct port_lit lit = { .kind = LIT_NUMBER, .loc = j->loc };
-		uint32_t alits = 0;
 
+		ki.field[k] = k ? FIELD_DPORT : FIELD_SPORT;
+		ki.source[k] = SRC_PAYLOAD;
+		ki.protos[k] = (uint8_t)cons;
 		lit.lo = lit.hi = (uint16_t)(k ? v & 0xffff : (v >> 16) & 0xffff);
-		m->field = k ? FIELD_DPORT : FIELD_SPORT;
-		m->source = SRC_PAYLOAD;
-		m->protos = (uint8_t)cons;
-		m->kind = MATCH_VALUE;
-		m->loc = j->loc;
-		lits_add(j->rs, &m->lits, &m->nlits, &alits, &lit);
-		portset_add(j->rs, &m->ports, lit.lo, lit.hi);
-		portset_normalize(&m->ports);
+		lits_add(j->rs, &lv[k].v, &lv[k].n, &lv[k].a, &lit);
 	}
+	add_matches(j, r, &ki, lv, MATCH_VALUE, false, NULL, NULL);
 	return true;
 }
 
