@@ -2452,12 +2452,16 @@ static bool unsure_rulenum(struct cmd *c, const struct ipt_unsure *u,
 
 /* The short name of the long option NAME ("--destination-port" is
  * "--dport", "--protocol" "-p"), or NAME. */
-static const char *canon_opt(const char *name)
+static const char *canon_opt(struct ipt_reader *ir, const char *name, size_t len)
 {
+	const struct word_memo *w;
+
 	if (name[0] != '-' || name[1] != '-')
 		return name;
-	for (unsigned t = 0; t < NOPT_TABLES; t++) {
-		const struct optdef *d = scan_opt(opt_tables[t], name, strlen(name));
+	/* the option tables' answers for NAME, looked up once per name */
+	w = word(ir, name, len, W_OPTS);
+	for (int t = 0; t < NOPT_TABLES; t++) {
+		const struct optdef *d = opt_in(w, t, name, len);
 
 		if (d)
 			return d->name;
@@ -2485,7 +2489,7 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 		oom();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ipt_arg *a = &c->args[i];
-		const char *s = a->quoted ? a->s : canon_opt(a->s);
+		const char *s = a->quoted ? a->s : canon_opt(c->ir, a->s, a->len);
 		size_t n = s == a->s ? a->len : strlen(s);
 		char num[8];
 
