@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decimal.h"
 #include "ipt.h"
 #include "protocols.h"
 #include "services.h"
@@ -2491,7 +2492,7 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 		const struct ipt_arg *a = &c->args[i];
 		const char *s = a->quoted ? a->s : canon_opt(c->ir, a->s, a->len);
 		size_t n = s == a->s ? a->len : strlen(s);
-		char num[8];
+		char num[DECIMAL_U32_DIGITS];
 
 		if (a == c->verb_arg || a == c->verb_args[0] || a == c->table_arg ||
 		    a == c->table_opt)
@@ -2502,7 +2503,7 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 			continue;
 		}
 		if (streq(prev, "-p") && c->protonum >= 0 && a == c->proto_arg) {
-			n = (size_t)snprintf(num, sizeof(num), "%d", c->protonum);
+			n = (size_t)(decimal_put_u32(num, (uint32_t)c->protonum) - num);
 			s = num;
 		} else if ((streq(prev, "-s") || streq(prev, "-d")) && !strchr(s, ',')) {
 			const char *mask = strchr(s, ':') ? "/128" : "/32";
