@@ -55,6 +55,11 @@ struct ctx {
 	bool established;	/* limited to established/related traffic */
 	bool commented;		/* the rule says what it is for */
 	struct word_slot *words;	/* WORD_SLOTS, from the first comment */
+	/* covered_lits() of the last list of literals that had it: a named
+	 * set's, for the many rules that use it */
+	const struct port_lit *cov_lits;
+	uint32_t cov_n, cov_a;
+	bool *cov;
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -1144,7 +1149,7 @@ static void check_match(struct ctx *c, const struct port_match *m)
 	if (!dport || m->negated)
 		return;
 	if (nlits) {
-		bool admits = c->admits, small[32], *covered = NULL;
+		bool admits = c->admits, *covered = NULL;
 
 		/* a port written again, or inside a range of the same set or
 		 * list, is judged with the literal that holds it; not in a
@@ -1152,10 +1157,19 @@ static void check_match(struct ctx *c, const struct port_match *m)
 		 * a verdict map, where each element has its own verdict (add()
 		 * still says a port once per rule and check) */
 		if (nlits > 1 && m->kind != MATCH_CONCAT && m->kind != MATCH_VMAP) {
-			covered = nlits <= 32 ? small : malloc(nlits * sizeof(*covered));
-			if (!covered)
-				oom();
-			covered_lits(lits, nlits, covered);
+			if (lits != c->cov_lits || nlits != c->cov_n) {
+				if (nlits > c->cov_a) {
+					c->cov_a = nlits > 64 ? nlits : 64;
+					free(c->cov);
+					c->cov = malloc(c->cov_a * sizeof(*c->cov));
+					if (!c->cov)
+						oom();
+				}
+				covered_lits(lits, nlits, c->cov);
+				c->cov_lits = lits;
+				c->cov_n = nlits;
+			}
+			covered = c->cov;
 		}
 		for (uint32_t i = 0; i < nlits; i++) {
 			if (lits[i].lo > lits[i].hi || (covered && covered[i]))
@@ -1166,8 +1180,6 @@ static void check_match(struct ctx *c, const struct port_match *m)
 			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
 		}
 		c->admits = admits;
-		if (covered != small)
-			free(covered);
 		return;
 	}
 	/* Ports with no literal of their own, written once: a mask's (an
@@ -1442,6 +1454,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 		break;
 	}
 	free(c.words);
+	free(c.cov);
 	lines_free(ls);
 }
 
