@@ -2314,24 +2314,6 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 
 /* --- commands ------------------------------------------------------------------------------ */
 
-static bool rulenum(struct cmd *c, const struct ipt_arg *a, uint32_t max,
-		    uint32_t *ret)
-{
-	unsigned long v;
-
-	if (!parse_num(a->s, a->len, 0xffffffffUL, &v) || v == 0) {
-		cmd_error(c, &a->loc, "invalid rule number '%s'", a->s);
-		return false;
-	}
-	if (v > max) {
-		cmd_error(c, &a->loc, "index of %s too big: the chain has %u rules",
-			  c->verb == O_INSERT ? "insertion" : "deletion", max);
-		return false;
-	}
-	*ret = (uint32_t)v;
-	return true;
-}
-
 void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
 		      const char *chain, uint32_t line, bool appends)
 {
@@ -2432,22 +2414,37 @@ static void unsure_flushed(struct ipt_reader *ir, const struct table *t,
 }
 
 /*
- * Rule number A of CH, a chain commands not read change (U), past the
- * rules still known: nothing says which rule the kernel has there.
- * Noted; *RET_N is the number, and false if it is not a number (reported).
+ * Rule number A of CH for the command: false after an error (reported).
+ * Past the rules of CH still known, where commands not read change the
+ * chain, nothing says which rule the kernel has there: noted, and
+ * *RET_UNSURE set.  Else checked against MAX, the rules of the chain (one
+ * more for an insertion).  *RET: the number.
  */
-static bool unsure_rulenum(struct cmd *c, const struct ipt_unsure *u,
-			   const struct chain *ch, const struct ipt_arg *a,
-			   unsigned long *ret_n)
+static bool chain_rulenum(struct cmd *c, const struct chain *ch, const struct ipt_arg *a,
+			  uint32_t max, unsigned long *ret, bool *ret_unsure)
 {
-	if (!parse_num(a->s, a->len, 0xffffffffUL, ret_n) || *ret_n == 0) {
+	uint32_t known;
+	const struct ipt_unsure *u = unsure_of(c->ir, ch->table, ch, &known);
+
+	*ret_unsure = false;
+	if (!parse_num(a->s, a->len, 0xffffffffUL, ret) || *ret == 0) {
 		cmd_error(c, &a->loc, "invalid rule number '%s'", a->s);
 		return false;
 	}
-	ipt_note(c->ir, &a->loc, "%s rule %lu of chain %s: which rule that is, is not known, as line %u changes the chain with commands not read%s",
-		 c->verb == O_DELETE ? "not deleted:" : c->verb == O_INSERT ? "inserted at" : "replaces",
-		 *ret_n, ch->name, u->line,
-		 c->verb == O_DELETE ? "" : " (taken as the chain read has it)");
+	/* a number within the rules still known names a known rule */
+	if (u && *ret > (c->verb == O_INSERT ? (uint64_t)known + 1 : known)) {
+		ipt_note(c->ir, &a->loc, "%s rule %lu of chain %s: which rule that is, is not known, as line %u changes the chain with commands not read%s",
+			 c->verb == O_DELETE ? "not deleted:" : c->verb == O_INSERT ? "inserted at" : "replaces",
+			 *ret, ch->name, u->line,
+			 c->verb == O_DELETE ? "" : " (taken as the chain read has it)");
+		*ret_unsure = true;
+		return true;
+	}
+	if (*ret > max) {
+		cmd_error(c, &a->loc, "index of %s too big: the chain has %u rules",
+			  c->verb == O_INSERT ? "insertion" : "deletion", max);
+		return false;
+	}
 	return true;
 }
 
@@ -2551,18 +2548,12 @@ static void delete_rule(struct cmd *c, struct chain *ch)
 	char *key;
 
 	if (c->nverb_args > 1) {
-		const struct ipt_arg *a = c->verb_args[1];
-		uint32_t known, n;
-		const struct ipt_unsure *u = unsure_of(ir, ch->table, ch, &known);
-		unsigned long v;
+		unsigned long n;
+		bool unsure;
 
-		if (u && !(parse_num(a->s, a->len, 0xffffffffUL, &v) && v && v <= known)) {
-			unsure_rulenum(c, u, ch, a, &v);
-			return;
-		}
-		if (rulenum(c, a, ch->nrules, &n)) {
-			chain_remove(ch, n - 1);
-			unsure_moved(ir, ch, n - 1, -1);
+		if (chain_rulenum(c, ch, c->verb_args[1], ch->nrules, &n, &unsure) && !unsure) {
+			chain_remove(ch, (uint32_t)n - 1);
+			unsure_moved(ir, ch, (uint32_t)n - 1, -1);
 		}
 		return;
 	}
@@ -2685,31 +2676,20 @@ static void run(struct cmd *c)
 	case O_INSERT:
 	case O_REPLACE: {
 		uint8_t verb = c->verb;
-		uint32_t known = 0;
-		const struct ipt_unsure *u = verb != O_APPEND && c->nverb_args > 1 ?
-					     unsure_of(ir, t, ch, &known) : NULL;
-		const struct ipt_arg *a = c->nverb_args > 1 ? c->verb_args[1] : NULL;
 		unsigned long v;
+		bool unsure;
 
-		/* a number within the rules still known names a known rule */
-		if (u && parse_num(a->s, a->len, 0xffffffffUL, &v) && v &&
-		    v <= (verb == O_INSERT ? known + 1 : known))
-			u = NULL;
 		pos = 0;
-		if (u) {
-			if (!unsure_rulenum(c, u, ch, c->verb_args[1], &v))
+		if (verb != O_APPEND && c->nverb_args > 1) {
+			if (!chain_rulenum(c, ch, c->verb_args[1],
+					   verb == O_INSERT ? ch->nrules + 1 : ch->nrules, &v, &unsure))
 				return;
-			if (verb == O_INSERT)
+			if (unsure && verb == O_INSERT)
 				pos = v > ch->nrules + 1 ? ch->nrules + 1 : (uint32_t)v;
-			else if (v > ch->nrules)
+			else if (unsure && v > ch->nrules)
 				verb = O_APPEND;	/* no rule read there to replace */
 			else
 				pos = (uint32_t)v;
-		} else if (verb == O_INSERT && c->nverb_args > 1 &&
-			   !rulenum(c, c->verb_args[1], ch->nrules + 1, &pos)) {
-			return;
-		} else if (verb == O_REPLACE && !rulenum(c, c->verb_args[1], ch->nrules, &pos)) {
-			return;
 		}
 		/* iptables makes one rule per source and destination pair,
 		 * each inserted where the first went (so in reverse). */
