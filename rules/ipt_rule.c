@@ -1828,6 +1828,22 @@ static void multiport(struct cmd *c, const struct pspec *p, struct rule *r)
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to);
 
 /* The index in ipset_info.ports of the L4 bit BIT (one of L4_PORTS). */
+/* A match on ipset P's set, for PROTOS (enum l4), its ports added after. */
+static struct port_match *set_match(struct cmd *c, struct rule *r, const struct pspec *p,
+				    uint8_t field, unsigned protos, const struct loc *loc)
+{
+	struct port_match *m = rule_add_match(c->ir->rs, r);
+
+	m->field = field;
+	m->kind = MATCH_SET;
+	m->source = SRC_IPSET;
+	m->protos = (uint8_t)protos;
+	m->negated = p->neg;
+	m->set = arena_strdup(&c->ir->rs->arena, p->set);
+	m->loc = *loc;
+	return m;
+}
+
 static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 {
 	const struct ipset_info *info;
@@ -1855,51 +1871,27 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 	for (f = p->arg->s; (f = strchr(f, ',')); f++)
 		dim++;
 	if (dim + 1 < info->dims) {
-		struct port_match *m;
-
 		warn(c->ir, &loc, "set '%s' has %u dimensions and the match gives %zu flag%s: it holds for %s packet",
 		     p->set, info->dims, dim + 1, dim ? "s" : "", p->neg ? "every" : "no");
-		if (p->neg)
-			return true;	/* no condition at all */
-		m = rule_add_match(c->ir->rs, r);
-		m->field = FIELD_DPORT;
-		m->kind = MATCH_SET;
-		m->source = SRC_IPSET;
-		m->protos = (uint8_t)(p->protos ? p->protos : L4_PORTS);
-		m->set = arena_strdup(&c->ir->rs->arena, p->set);
-		m->loc = loc;
+		if (!p->neg)	/* negated: no condition at all */
+			set_match(c, r, p, FIELD_DPORT, p->protos ? p->protos : L4_PORTS, &loc);
 		return true;
 	}
-	dim = 0;
-	/* The flag at the port's dimension: "src" or "dst". */
+	/* The flag at the port's dimension, "src" or "dst" (there is one:
+	 * the port's dimension is one of the set's) */
 	f = p->arg->s;
-	while (dim < info->port_dim && (f = strchr(f, ',')))
-		f++, dim++;
-	if (!f || dim != info->port_dim || strncmp(f, "src", 3) == 0)
-		field = f && dim == info->port_dim ? FIELD_SPORT : FIELD_DPORT;
-	else
-		field = FIELD_DPORT;
-	if (!f || dim != info->port_dim) {
-		/* fewer flags than dimensions: the set's port is not matched */
-		opaque_run(c, r, p->from, p->to);
-		return true;
-	}
+	for (dim = 0; f && dim < info->port_dim; dim++)
+		if ((f = strchr(f, ',')))
+			f++;
+	field = f && strncmp(f, "src", 3) == 0 ? FIELD_SPORT : FIELD_DPORT;
 	if (l4_index(p->protos) >= 0 && !info->ports[l4_index(p->protos)].n) {
 		/* the rule's protocol has no port in the set: the lookup
 		 * fails for every packet, so the match never holds */
-		struct port_match *m = rule_add_match(c->ir->rs, r);
-
 		warn(c->ir, &loc, "set '%s' holds no %s port%s: this match holds for %s %s packet",
 		     p->set, l4_name(p->protos),
 		     info->dims == 1 ? " (the kernel matches a bitmap:port set on tcp and udp packets only)" : "",
 		     p->neg ? "every" : "no", l4_name(p->protos));
-		m->field = field;
-		m->kind = MATCH_SET;
-		m->source = SRC_IPSET;
-		m->protos = (uint8_t)p->protos;
-		m->negated = p->neg;
-		m->set = arena_strdup(&c->ir->rs->arena, p->set);
-		m->loc = loc;
+		set_match(c, r, p, field, p->protos, &loc);
 		return true;
 	}
 	for (unsigned k = 0; k < 5; k++) {
@@ -1908,14 +1900,7 @@ static bool set_ports(struct cmd *c, const struct pspec *p, struct rule *r)
 
 		if (!info->ports[k].n || (p->protos && p->protos != bit))
 			continue;
-		m = rule_add_match(c->ir->rs, r);
-		m->field = field;
-		m->kind = MATCH_SET;
-		m->source = SRC_IPSET;
-		m->protos = (uint8_t)bit;
-		m->negated = p->neg;
-		m->set = arena_strdup(&c->ir->rs->arena, p->set);
-		m->loc = loc;
+		m = set_match(c, r, p, field, bit, &loc);
 		for (uint32_t i = 0; i < info->ports[k].n; i++)
 			portset_add(c->ir->rs, &m->ports, info->ports[k].r[i].lo,
 				    info->ports[k].r[i].hi);
