@@ -96,6 +96,14 @@ void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
 
 /* Gives every table read its family once the input has shown it. */
 void ipt_finish(struct ipt_reader *ir);
+/*
+ * The table "iptables -S" output lists when its "-P" lines name the
+ * built-in chains CHAINS (bit HOOK_* - 1 of each): the one with exactly
+ * those (*RET_EXACT set), else the first holding them all ("iptables -t nat
+ * -S POSTROUTING"), in the order filter, nat, mangle, raw, security; NULL
+ * if none does.
+ */
+const char *ipt_listed_table(unsigned chains, bool *ret_exact);
 /* Frees what the reader holds (not the ruleset). */
 void ipt_reader_release(struct ipt_reader *ir);
 

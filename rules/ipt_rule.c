@@ -104,6 +104,27 @@ static const struct builtin {
 	{ "security", "OUTPUT", HOOK_OUTPUT, "filter", 50 },
 };
 
+const char *ipt_listed_table(unsigned chains, bool *ret_exact)
+{
+	const size_t n = sizeof(builtins) / sizeof(*builtins);
+	const char *fit = NULL;
+
+	for (size_t i = 0; i < n; ) {
+		const char *table = builtins[i].table;
+		unsigned has = 0;
+
+		for (; i < n && strcmp(builtins[i].table, table) == 0; i++)
+			has |= 1u << (builtins[i].hook - 1);
+		if (has == chains) {
+			*ret_exact = true;
+			return table;
+		}
+		if (!fit && !(chains & ~has))
+			fit = table;
+	}
+	return fit;
+}
+
 #define NBUILTINS (sizeof(builtins) / sizeof(*builtins))
 
 static const struct builtin *builtin_chain(const struct table *t, const char *name)

@@ -378,7 +378,8 @@ static const char *const builtin_names[] = {
 	"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING",
 };
 
-/* A "-P CHAIN" line (P at its '-'): CHAIN's bit in builtin_names[], or 0. */
+/* A "-P CHAIN" line (P at its '-'): CHAIN's bit in builtin_names[] (that
+ * is, bit HOOK_* - 1), or 0. */
 static unsigned policy_chain(const char *p, const char *end)
 {
 	const char *w;
@@ -401,16 +402,10 @@ static unsigned policy_chain(const char *p, const char *end)
  * unless "-t" said another), its built-in chains' policies first.  The
  * table whose built-in chains the run of "-P" lines from P names (and
  * *RET_EXACT); where they fit none exactly ("iptables -S INPUT" names
- * one), the first of filter, nat, mangle and raw that has them, or NULL.
+ * one), the first table that has them (ipt_listed_table()), or NULL.
  */
 static const char *listed_table(const char *p, const char *end, bool *ret_exact)
 {
-	static const struct { const char *table; unsigned chains; } tables[] = {
-		{ "filter", 1u << 1 | 1u << 2 | 1u << 3 },
-		{ "nat", 1u << 0 | 1u << 1 | 1u << 3 | 1u << 4 },
-		{ "mangle", 0x1f },
-		{ "raw", 1u << 0 | 1u << 3 },
-	};
 	unsigned seen = 0, bit;
 
 	while (p < end && (bit = policy_chain(p, end))) {
@@ -419,17 +414,7 @@ static const char *listed_table(const char *p, const char *end, bool *ret_exact)
 		seen |= bit;
 		p = nl ? nl + 1 : end;
 	}
-	for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++)
-		if (tables[i].chains == seen) {
-			*ret_exact = true;
-			return tables[i].table;
-		}
-	/* "iptables -S INPUT": without -t, the filter table; "iptables -t
-	 * nat -S POSTROUTING": the first table with those chains */
-	for (size_t i = 0; i < sizeof(tables) / sizeof(*tables); i++)
-		if (!(seen & ~tables[i].chains))
-			return tables[i].table;
-	return NULL;
+	return ipt_listed_table(seen, ret_exact);
 }
 
 /*
