@@ -1263,25 +1263,13 @@ static bool comment_only(const char *t, size_t len)
 }
 
 /* Whether the rule says what it is for: a comment of its own (nft's
- * comment "...", iptables' --comment) that is not only a directive. */
+ * comment "...", iptables' --comment, also one nft -j does not show)
+ * that is not only a directive. */
 static bool rule_commented(struct ctx *c)
 {
-	static const char xt[] = "{\"xt\":", name[] = "\"name\":\"comment\"";
 	const char *s = c->r->comment;
 
-	if (s && *s && !strstr(s, "portolan:"))
-		return true;
-	/* nft -j shows iptables-nft's "-m comment --comment ..." as an xt
-	 * match without its text, {"xt":{"type":"match","name":"comment"}}:
-	 * the rule has a comment all the same */
-	for (uint32_t i = 0; i < c->r->nopaque; i++) {
-		const struct opaque *op = &c->r->opaque[i];
-
-		if (op->len > sizeof(xt) && memcmp(op->text, xt, sizeof(xt) - 1) == 0 &&
-		    memmem(op->text, op->len, name, sizeof(name) - 1))
-			return true;
-	}
-	return false;
+	return (s && *s && !strstr(s, "portolan:")) || c->r->comment_hidden;
 }
 
 static bool suppressed(struct lines *ls, const struct finding *f)

@@ -1255,6 +1255,11 @@ static void read_rule(struct jctx *j, json_t *o)
 			   strcmp(name, "tproxy") == 0) {
 			stmt_nat(j, r, stmt, name, v, cons);
 		} else {
+			/* iptables-nft's "-m comment --comment ...": nft -j
+			 * shows the match, not its text */
+			if (strcmp(name, "xt") == 0 && jstr(v, "name") &&
+			    strcmp(jstr(v, "name"), "comment") == 0)
+				r->comment_hidden = true;
 			keep_opaque(j, r, stmt);
 			walk_maps(j, r, v, cons, 0);
 		}

@@ -201,6 +201,8 @@ struct rule {
 				 * iptables -p); 0: not limited */
 	uint8_t ct_states;	/* enum ct_state; 0: no ct state match */
 	bool ct_states_negated;
+	bool comment_hidden;	/* a comment the input does not show (nft -j
+				 * of iptables-nft's "-m comment") */
 	const char *target;	/* jump/goto chain */
 	struct port_match *matches;
 	uint32_t nmatches, amatches;
