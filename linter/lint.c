@@ -41,6 +41,8 @@ struct word_slot {
 	bool common;		/* common_word(); asked only of registered names */
 };
 
+struct chain_walk;
+
 struct ctx {
 	const struct ruleset *rs;
 	const struct registry *reg;
@@ -51,6 +53,7 @@ struct ctx {
 	const struct rule *r;
 	uint32_t ri;		/* its index in the chain */
 	unsigned dirs;		/* DIR_* its chain is reached from; 0: unknown */
+	const struct chain_walk *walk;	/* the chains of T */
 	bool admits;		/* its verdict lets traffic through */
 	bool established;	/* limited to established/related traffic */
 	bool commented;		/* the rule says what it is for */
@@ -275,6 +278,23 @@ static void resolve_edges(struct chain_walk *w, uint32_t i)
 		 * its jumps are edges all the same */
 		for (uint32_t o = 0; o < r->nopaque; o++)
 			opaque_jumps(w, &r->opaque[o]);
+		/* "tcp dport vmap { 22 : jump ssh_in }", or a named map's */
+		for (uint32_t m = 0; m < r->nmatches; m++) {
+			const struct port_match *pm = &r->matches[m];
+			const struct port_lit *lits = pm->lits;
+			uint32_t nlits = pm->nlits;
+			const struct set *s;
+
+			if (pm->kind != MATCH_VMAP)
+				continue;
+			if (pm->set && !nlits && (s = table_find_set(w->t, pm->set))) {
+				lits = s->lits;
+				nlits = s->nlits;
+			}
+			for (uint32_t l = 0; l < nlits; l++)
+				if (lits[l].target)
+					add_edge(w, lits[l].target);
+		}
 	}
 	w->d[i].nedges = (uint32_t)(w->nedges - w->d[i].edge0);
 }
@@ -340,13 +360,13 @@ static void chain_accepts(struct chain_walk *w)
 }
 
 /*
- * The directions each chain of T is reached from (by index in T): its
- * hook, or the hooks of the chains jumping to it.  A chain reached only
- * through a verdict map, or from nowhere, stays 0 (unknown).  What each
- * rule's jump reaches comes back in *RET_JUMPS (free it), by the rule's
- * place: its chain's rule0 + its index.
+ * The directions each chain of T is reached from, into W->d (by index in
+ * T): its hook, or the hooks of the chains jumping to it, by a rule's
+ * verdict or a verdict map's.  A chain reached from nowhere stays 0
+ * (unknown).  What each rule's jump reaches goes to W->jumps, by the
+ * rule's place: its chain's rule0 + its index.  chain_walk_free() frees W.
  */
-static struct chain_dir *chain_dirs(const struct table *t, uint32_t **ret_jumps)
+static void chain_dirs(struct chain_walk *wp, const struct table *t)
 {
 	struct chain_walk w = { .t = t };
 	uint32_t *todo, ntodo = 0;
@@ -398,10 +418,17 @@ static struct chain_dir *chain_dirs(const struct table *t, uint32_t **ret_jumps)
 	}
 	free(todo);
 	chain_accepts(&w);
-	free(w.index);
 	free(w.edges);
-	*ret_jumps = w.jumps;
-	return w.d;
+	w.edges = NULL;
+	w.nedges = w.aedges = 0;
+	*wp = w;
+}
+
+static void chain_walk_free(struct chain_walk *w)
+{
+	free(w->d);
+	free(w->index);
+	free(w->jumps);
 }
 
 static bool rule_admits(const struct rule *r)
@@ -421,6 +448,18 @@ static bool rule_admits(const struct rule *r)
 static bool target_accepts(const struct chain_dir *dirs, uint32_t jump)
 {
 	return jump == JUMP_NONE || jump == JUMP_MISSING || dirs[jump].accepts;
+}
+
+/* The same for a verdict map element's jump or goto to chain NAME. */
+static bool named_target_accepts(const struct chain_walk *w, const char *name)
+{
+	const struct chain *c = table_find_chain(w->t, name);
+	const struct chain_ref *ref;
+
+	if (!c)
+		return true;
+	ref = &w->index[chain_slot(w, c)];
+	return !ref->c || w->d[ref->i].accepts;
 }
 
 static bool verdict_admits(enum verdict v)
@@ -1176,7 +1215,9 @@ static void check_match(struct ctx *c, const struct port_match *m)
 				continue;
 			/* a verdict map: each element lets in by its own verdict */
 			if (m->kind == MATCH_VMAP)
-				c->admits = verdict_admits((enum verdict)lits[i].verdict);
+				c->admits = verdict_admits((enum verdict)lits[i].verdict) &&
+					    (!lits[i].target ||
+					     named_target_accepts(c->walk, lits[i].target));
 			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
 		}
 		c->admits = admits;
@@ -1405,10 +1446,15 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		const struct table *t = rs->tables[ti];
-		uint32_t *jumps;
-		struct chain_dir *dirs = chain_dirs(t, &jumps);
+		struct chain_walk walk;
+		const struct chain_dir *dirs;
+		const uint32_t *jumps;
 
+		chain_dirs(&walk, t);
+		dirs = walk.d;
+		jumps = walk.jumps;
 		c.t = t;
+		c.walk = &walk;
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			const struct chain *ch = t->chains[ci];
 
@@ -1428,8 +1474,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 		for (uint32_t si = 0; si < t->nsets; si++)
 			if (!t->sets[si]->key || !strchr(t->sets[si]->key, '.'))
 				check_lits(&c, t->sets[si]->lits, t->sets[si]->nlits);
-		free(dirs);
-		free(jumps);
+		c.walk = NULL;
+		chain_walk_free(&walk);
 	}
 	sort_findings(out->f + from, out->n - from);
 	/* most rulesets say "portolan:" nowhere: then nothing is suppressed */

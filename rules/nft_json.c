@@ -577,8 +577,9 @@ static int map_data_port(struct jctx *j, json_t *d, enum map_data dm,
 	return 0;
 }
 
-/* The verdict of a verdict map's data: {"accept": null}, {"jump": {...}}. */
-static enum verdict json_verdict(const json_t *d)
+/* A verdict map element's verdict from its data D into LIT: {"accept":
+ * null}, {"jump": {"target": "ssh_in"}} (with the chain). */
+static void json_verdict(struct jctx *j, const json_t *d, struct port_lit *lit)
 {
 	static const struct { const char *w; enum verdict v; } words[] = {
 		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
@@ -587,10 +588,20 @@ static enum verdict json_verdict(const json_t *d)
 		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
 	};
 
-	for (size_t i = 0; json_is_object(d) && i < sizeof(words) / sizeof(*words); i++)
-		if (json_object_get(d, words[i].w))
-			return words[i].v;
-	return VERDICT_NONE;
+	lit->verdict = VERDICT_NONE;
+	lit->target = NULL;
+	for (size_t i = 0; json_is_object(d) && i < sizeof(words) / sizeof(*words); i++) {
+		const json_t *v = json_object_get(d, words[i].w);
+		const char *to;
+
+		if (!v)
+			continue;
+		lit->verdict = (uint8_t)words[i].v;
+		to = json_string_value(json_object_get(v, "target"));
+		if ((words[i].v == VERDICT_JUMP || words[i].v == VERDICT_GOTO) && to)
+			lit->target = arena_strdup(&j->rs->arena, to);
+		return;
+	}
 }
 
 /*
@@ -640,7 +651,7 @@ static int map_expr(struct jctx *j, struct rule *r, const json_t *m,
 			if (kind == MATCH_VMAP)	/* each element's own verdict */
 				for (int c = 0; c < MAX_CONCAT; c++)
 					for (size_t x = before[c]; x < lv[c].n; x++)
-						lv[c].v[x].verdict = (uint8_t)json_verdict(d);
+						json_verdict(j, d, &lv[c].v[x]);
 			if (dm != DATA_NONE && map_data_port(j, d, dm, nat))
 				return -1;
 		}
@@ -1508,7 +1519,7 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 			continue;
 		lv[0].v[0].loc = j->loc;
 		if (vmap)
-			lv[0].v[0].verdict = (uint8_t)json_verdict(d);
+			json_verdict(j, d, &lv[0].v[0]);
 		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
 		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);
 		/* "type inet_service . inet_service": each port on its own */

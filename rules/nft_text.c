@@ -956,8 +956,26 @@ static const char *map_colon(const struct token *t)
 	return memchr(t->s, ':', t->len);
 }
 
-/* A verdict map element's verdict: "22 : accept", "22:drop", "22: jump web". */
-static enum verdict elem_verdict(const struct token *t, size_t n, size_t k)
+static void keyword_name(struct parser *p, const struct token *t, const char *expecting);
+
+/* A jump's or goto's chain T: nft's grammar takes an unquoted name or a
+ * variable there, never a quoted string ("jump \"web\"" fails with
+ * "unexpected quoted string"), nor a keyword.  Reported; read on. */
+static void jump_target(struct parser *p, const struct token *t, const char *expecting)
+{
+	if (t->type == T_STRING && !t->use.line)
+		perr(p, &t->loc, "syntax error, unexpected quoted string, expecting %s",
+		     expecting);
+	keyword_name(p, t, expecting);
+}
+
+/*
+ * A verdict map element's verdict: "22 : accept", "22:drop", "22: jump
+ * web".  A jump's or goto's chain into *RET_TARGET (the token after it;
+ * NULL: none).
+ */
+static enum verdict elem_verdict(const struct token *t, size_t n, size_t k,
+				 const struct token **ret_target)
 {
 	static const struct { const char *w; enum verdict v; } words[] = {
 		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
@@ -966,8 +984,9 @@ static enum verdict elem_verdict(const struct token *t, size_t n, size_t k)
 		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
 	};
 	const char *s = NULL;
-	size_t len = 0;
+	size_t len = 0, at_tok = n;
 
+	*ret_target = NULL;
 	for (size_t j = k; j < n && !s; j++) {
 		const char *colon = map_colon(&t[j]);
 
@@ -975,17 +994,25 @@ static enum verdict elem_verdict(const struct token *t, size_t n, size_t k)
 			if (j + 1 < n) {
 				s = t[j + 1].s;
 				len = t[j + 1].len;
+				at_tok = j + 1;
 			}
 			break;
 		}
 		if (colon) {
 			s = colon + 1;
 			len = (size_t)(t[j].s + t[j].len - s);
+			at_tok = j;
 		}
 	}
-	for (size_t i = 0; s && i < sizeof(words) / sizeof(*words); i++)
-		if (strlen(words[i].w) == len && memcmp(words[i].w, s, len) == 0)
-			return words[i].v;
+	for (size_t i = 0; s && i < sizeof(words) / sizeof(*words); i++) {
+		if (strlen(words[i].w) != len || memcmp(words[i].w, s, len) != 0)
+			continue;
+		if ((words[i].v == VERDICT_JUMP || words[i].v == VERDICT_GOTO) &&
+		    at_tok + 1 < n && (t[at_tok + 1].type == T_WORD ||
+				       t[at_tok + 1].type == T_STRING))
+			*ret_target = &t[at_tok + 1];
+		return words[i].v;
+	}
 	return VERDICT_NONE;
 }
 
@@ -1054,8 +1081,15 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 		/* "udp . domain": a name resolved for its own protocol */
 		switch (port_value(c->p, tmp, m, &j, proto ? proto : e->protos, &lit)) {
 		case PV_OK:
-			if (e->vmap)
-				lit.verdict = (uint8_t)elem_verdict(t, n, k);
+			if (e->vmap) {
+				const struct token *to;
+
+				lit.verdict = (uint8_t)elem_verdict(t, n, k, &to);
+				if (to) {
+					jump_target(c->p, to, "string or '$'");
+					lit.target = tok_dup(c->p, to);
+				}
+			}
 			lit.proto = (uint8_t)proto;
 			add_lit(c, e->m, &lit, &e->alits);
 			if (e->spans)
@@ -1787,8 +1821,6 @@ static bool try_ct_state(struct rulectx *c)
 	return true;
 }
 
-static void keyword_name(struct parser *p, const struct token *t, const char *expecting);
-
 static bool try_verdict(struct rulectx *c)
 {
 	static const struct { const char *w; enum verdict v; } simple[] = {
@@ -1810,7 +1842,7 @@ static bool try_verdict(struct rulectx *c)
 		c->r->verdict = tok_is(t, "jump") ? VERDICT_JUMP : VERDICT_GOTO;
 		c->i++;
 		if (c->i < c->n && (c->t[c->i].type == T_WORD || c->t[c->i].type == T_STRING)) {
-			keyword_name(c->p, &c->t[c->i], "'{'");
+			jump_target(c->p, &c->t[c->i], "'{'");
 			c->r->target = tok_dup(c->p, &c->t[c->i]);
 			c->i++;
 		} else {

@@ -645,6 +645,18 @@ static const struct portset *set_comp_ports(const struct set *s, unsigned comp)
 	return &s->ports;
 }
 
+/* A verdict map element's jump or goto to a chain T lacks is refused, as
+ * a rule's is. */
+static void resolve_lit_targets(struct ruleset *rs, struct table *t,
+				const struct port_lit *lits, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (lits[k].target && !table_chain(rs, t, lits[k].target, false))
+			ruleset_diag(rs, DIAG_ERROR, &lits[k].loc,
+				     "chain '%s' does not exist in table %s %s",
+				     lits[k].target, family_name(t->family), t->name);
+}
+
 void ruleset_resolve_sets(struct ruleset *rs)
 {
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
@@ -670,6 +682,8 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					const struct portset *ps;
 					struct set *s;
 
+					if (m->kind == MATCH_VMAP && !m->set)
+						resolve_lit_targets(rs, t, m->lits, m->nlits);
 					if (!m->set || m->ports.n || m->source == SRC_IPSET)
 						continue;
 					s = table_set(rs, t, m->set, false);
@@ -699,6 +713,10 @@ void ruleset_resolve_sets(struct ruleset *rs)
 				}
 			}
 		}
+		for (uint32_t si = 0; si < t->nsets; si++)
+			if (set_is_vmap(t->sets[si]))
+				resolve_lit_targets(rs, t, t->sets[si]->lits,
+						    t->sets[si]->nlits);
 	}
 }
 

@@ -97,6 +97,8 @@ struct port_lit {
 				 * component): one enum l4 bit; 0: none, or
 				 * not one protocol with ports (a range, icmp) */
 	const char *name;	/* the service name, for LIT_SERVICE* */
+	const char *target;	/* a verdict map element's jump or goto
+				 * chain ("22 : jump ssh_in"); else NULL */
 	struct loc loc;
 };
 
