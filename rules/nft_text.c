@@ -3249,9 +3249,8 @@ static bool is_define_word(const struct token *t)
  * accept }" on one line): nft's grammar wants a newline or ';' first,
  * and fails at the '}', in words that say what else could come (ALSO:
  * " or ." after a set's type, " or comma" after its flags; checked with
- * nft -c).  It wants one after a chain's or set's own block in a table
- * too ("table inet t { chain c { ... } }"), which is not reported:
- * tests/lint has such a line.
+ * nft -c).  It wants one after a chain's, set's or other object's own
+ * block in a table too ("table inet t { chain c { ... } }").
  */
 static void unseparated(struct parser *p, const char *also)
 {
@@ -3636,8 +3635,10 @@ static void table_block(struct parser *p, struct table *tb)
 					true);
 			if (!c->loc.line)
 				c->loc = name.loc;
-			if (expect_open(p))
+			if (expect_open(p)) {
 				chain_block(p, c);
+				unseparated(p, "");
+			}
 		} else if (tok_is(&t, "set") || tok_is(&t, "map")) {
 			struct set *s;
 
@@ -3648,8 +3649,10 @@ static void table_block(struct parser *p, struct table *tb)
 			s->is_map = tok_is(&t, "map");
 			if (!s->loc.line)
 				s->loc = name.loc;
-			if (expect_open(p))
+			if (expect_open(p)) {
 				set_block(p, s);
+				unseparated(p, "");
+			}
 		} else if (tok_is(&t, "flowtable") || tok_is(&t, "counter") ||
 			   tok_is(&t, "quota") || tok_is(&t, "ct") || tok_is(&t, "limit") ||
 			   tok_is(&t, "secmark") || tok_is(&t, "synproxy") ||
@@ -3660,8 +3663,10 @@ static void table_block(struct parser *p, struct table *tb)
 			do {
 				next(p, &q);
 			} while (q.type == T_WORD || q.type == T_STRING);
-			if (tok_punct(&q, '{'))
+			if (tok_punct(&q, '{')) {
 				skip_block(p);
+				unseparated(p, "");
+			}
 		} else if (tok_is(&t, "flags") || tok_is(&t, "comment")) {
 			recover(p);
 		} else if (tok_is(&t, "include")) {

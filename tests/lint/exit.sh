@@ -138,7 +138,7 @@ expect 2 "a bad .portolan" sub/deeper/dyn.nft
 # the caret stands under the port on a long line too (700 blanks before it)
 { printf 'table inet f { chain i { type filter hook input priority 0; '
   printf '%*s' 700 ''
-  printf 'udp dport 51820 accept; } }\n'; } >"$tmp/w/long.nft"
+  printf 'udp dport 51820 accept; }; }\n'; } >"$tmp/w/long.nft"
 (cd "$tmp/w" && PORTOLAN_REGISTRY= "$portolan" lint long.nft >"$tmp/out" 2>&1)
 want=$(awk '{ print index($0, "51820") + 2 }' "$tmp/w/long.nft")
 got=$(awk 'NR == 3 { print index($0, "^") }' "$tmp/out")
