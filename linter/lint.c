@@ -63,6 +63,11 @@ struct ctx {
 	const struct port_lit *cov_lits;
 	uint32_t cov_n, cov_a;
 	bool *cov;
+	/* the findings said of the rule being checked (those from RUN_FROM
+	 * on), by what makes two of them one: an index + 1 in OUT per slot,
+	 * 0 or an index before RUN_FROM for a free slot */
+	uint32_t *said;
+	size_t said_mask, run_from;
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -81,31 +86,91 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
 		size_t nrecs, const char *fmt, ...)
 	__attribute__((format(printf, 9, 10)));
+/* What is said of a literal as written (a copy, a name) is said at each
+ * place; what is said of a port, once per rule: "tcp dport 9001 dnat to
+ * 10.0.0.2:9001" matches and targets one port. */
+static bool per_place(const struct ctx *c, enum check chk)
+{
+	return !c->r || chk == CHK_SET_DUPLICATE || chk == CHK_SET_OVERLAP ||
+	       chk == CHK_SERVICE_NAME_UNKNOWN || chk == CHK_SERVICE_NAME_NONPORTABLE;
+}
+
+static size_t said_hash(const struct ctx *c, const struct finding *f)
+{
+	uint64_t h = ((uint64_t)f->check << 48) ^ ((uint64_t)f->lo << 32) ^
+		     ((uint64_t)f->hi << 16) ^ (uint8_t)f->proto;
+
+	if (per_place(c, (enum check)f->check))
+		h ^= ((uint64_t)f->loc.file * 0x100000001b3ull) ^
+		     ((uint64_t)f->loc.line << 20) ^ f->loc.col;
+	h *= 0x9e3779b97f4a7c15ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of the finding like F said of this rule, or the free slot it
+ * would take. */
+static size_t said_slot(const struct ctx *c, const struct finding *f)
+{
+	const struct lint_result *out = c->out;
+	bool place = per_place(c, (enum check)f->check);
+
+	for (size_t i = said_hash(c, f) & c->said_mask;; i = (i + 1) & c->said_mask) {
+		const struct finding *g;
+
+		if (c->said[i] <= c->run_from)
+			return i;	/* free, or a finding of an earlier rule */
+		g = &out->f[c->said[i] - 1];
+		if (g->check == f->check && g->lo == f->lo && g->hi == f->hi &&
+		    g->proto == f->proto &&
+		    (!place || (g->loc.file == f->loc.file && g->loc.line == f->loc.line &&
+				g->loc.col == f->loc.col)))
+			return i;
+	}
+}
+
+/* Room in the table of what was said for one more finding. */
+static void said_room(struct ctx *c)
+{
+	size_t n = c->out->n - c->run_from + 1;
+
+	if (c->said && n * 2 <= c->said_mask + 1)
+		return;
+	free(c->said);
+	c->said_mask = c->said_mask ? c->said_mask * 2 + 1 : 255;
+	while (n * 2 > c->said_mask + 1)
+		c->said_mask = c->said_mask * 2 + 1;
+	c->said = calloc(c->said_mask + 1, sizeof(*c->said));
+	if (!c->said)
+		oom();
+	for (size_t k = c->run_from; k < c->out->n; k++)
+		c->said[said_slot(c, &c->out->f[k])] = (uint32_t)k + 1;
+}
+
 static void add(struct ctx *c, enum check chk, const struct loc *loc,
 		uint16_t lo, uint16_t hi, int proto, const uint32_t *recs,
 		size_t nrecs, const char *fmt, ...)
 {
 	struct lint_result *out = c->out;
-	struct finding *f;
+	struct finding *f, key;
+	size_t slot;
 	va_list ap;
-	/* what is said of a literal as written (a copy, a name) is said at
-	 * each place; what is said of a port, once per rule: "tcp dport 9001
-	 * dnat to 10.0.0.2:9001" matches and targets one port */
-	bool per_place = !c->r || chk == CHK_SET_DUPLICATE || chk == CHK_SET_OVERLAP ||
-			 chk == CHK_SERVICE_NAME_UNKNOWN || chk == CHK_SERVICE_NAME_NONPORTABLE;
 
 	if (c->o->severity[chk] == SEV_OFF)
 		return;
 	/* one finding per check, port and rule (or place); also across the
 	 * rules one written rule became ("-s a,b": one per address, all at
-	 * its place) */
-	for (size_t i = out->n; i-- > 0 && same_rule(out->f[i].rule, c->r); ) {
-		f = &out->f[i];
-		if (f->check == chk && f->lo == lo && f->hi == hi && f->proto == proto &&
-		    (!per_place || (f->loc.file == loc->file && f->loc.line == loc->line &&
-				    f->loc.col == loc->col)))
-			return;
-	}
+	 * its place), whose findings follow each other */
+	if (!out->n || !same_rule(out->f[out->n - 1].rule, c->r))
+		c->run_from = out->n;
+	said_room(c);
+	key.check = (uint8_t)chk;
+	key.lo = lo;
+	key.hi = hi;
+	key.proto = (int8_t)proto;
+	key.loc = *loc;
+	slot = said_slot(c, &key);
+	if (c->said[slot] > c->run_from)
+		return;
 	if (out->n == out->a) {
 		out->a = out->a ? out->a * 2 : 64;
 		out->f = realloc(out->f, out->a * sizeof(*out->f));
@@ -128,6 +193,7 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	f->proto = (int8_t)proto;
 	for (size_t i = 0; i < nrecs && i < FINDING_RECS; i++)
 		f->recs[f->nrecs++] = recs[i];
+	c->said[slot] = (uint32_t)out->n;
 }
 
 /* --- where a rule stands ------------------------------------------------------- */
@@ -855,29 +921,132 @@ static const char *range_str(char buf[static 16], uint16_t lo, uint16_t hi)
 	return buf;
 }
 
+/* What check_lits() says of literal B, the first literal before it
+ * whose ports meet its own being A. */
+static void lit_written_before(struct ctx *c, const struct port_lit *a,
+			       const struct port_lit *b)
+{
+	char x[16], y[16];
+
+	if (a->lo == b->lo && a->hi == b->hi)
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    b->lo == b->hi ? "%u is written twice (also at column %u)" :
+				     "%u-%u is written twice", b->lo,
+		    b->lo == b->hi ? a->loc.col : b->hi);
+	else
+		add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%s overlaps %s, written before it",
+		    range_str(x, b->lo, b->hi), range_str(y, a->lo, a->hi));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The place of X among the N sorted values V. */
+static uint32_t place_of(const uint32_t *v, uint32_t n, uint32_t x)
+{
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+#define LITS_PAIRWISE 64	/* up to this many literals, each pair is compared */
+
+/*
+ * Each literal of LITS[0..N) that repeats or meets one written before it,
+ * said of the first such.  Many literals (a generated set) are not compared
+ * pair by pair: the ports are cut into pieces at every literal's ends, and
+ * each piece remembers the first literal holding it, in a tree that gives
+ * the first over any run of pieces.
+ */
 static void check_lits(struct ctx *c, const struct port_lit *lits, uint32_t n)
 {
+	uint32_t *ends, *first, *next, m = 0, size = 1;
+	bool reversed = false;
+
+	for (uint32_t i = 0; i < n && !reversed; i++)
+		reversed = lits[i].lo > lits[i].hi;
+	if (n <= LITS_PAIRWISE || reversed) {
+		for (uint32_t i = 0; i < n; i++)
+			for (uint32_t k = 0; k < i; k++)
+				if (lits[k].lo <= lits[i].hi && lits[i].lo <= lits[k].hi) {
+					lit_written_before(c, &lits[k], &lits[i]);
+					break;
+				}
+		return;
+	}
+	ends = malloc(2 * (size_t)n * sizeof(*ends));
+	if (!ends)
+		oom();
 	for (uint32_t i = 0; i < n; i++) {
-		for (uint32_t k = 0; k < i; k++) {
-			const struct port_lit *a = &lits[k], *b = &lits[i];
+		ends[2 * i] = lits[i].lo;
+		ends[2 * i + 1] = (uint32_t)lits[i].hi + 1;
+	}
+	qsort(ends, 2 * (size_t)n, sizeof(*ends), cmp_u32);
+	for (uint32_t i = 0; i < 2 * n; i++)
+		if (!m || ends[m - 1] != ends[i])
+			ends[m++] = ends[i];
+	/* piece j: ports ends[j] to ends[j + 1] - 1; FIRST is a tree of the
+	 * smallest literal index over pieces (UINT32_MAX: none), NEXT[j] the
+	 * first piece from j on that no literal holds yet */
+	while (size < m)
+		size *= 2;
+	first = malloc(2 * (size_t)size * sizeof(*first));
+	next = malloc(((size_t)m + 1) * sizeof(*next));
+	if (!first || !next)
+		oom();
+	memset(first, 0xff, 2 * (size_t)size * sizeof(*first));
+	for (uint32_t j = 0; j <= m; j++)
+		next[j] = j;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t a = place_of(ends, m, lits[i].lo);
+		uint32_t b = place_of(ends, m, (uint32_t)lits[i].hi + 1);	/* pieces a..b-1 */
+		uint32_t best = UINT32_MAX;
 
-			if (a->lo == b->lo && a->hi == b->hi) {
-				add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-				    b->lo == b->hi ? "%u is written twice (also at column %u)" :
-						     "%u-%u is written twice", b->lo,
-				    b->lo == b->hi ? a->loc.col : b->hi);
-				break;
-			}
-			if (a->lo <= b->hi && b->lo <= a->hi) {
-				char x[16], y[16];
+		for (uint32_t l = a + size, r = b + size; l < r; l /= 2, r /= 2) {
+			if (l & 1)
+				best = first[l] < best ? first[l] : best;
+			if (r & 1)
+				best = first[r - 1] < best ? first[r - 1] : best;
+			l += l & 1;
+			r -= r & 1;
+		}
+		if (best != UINT32_MAX)
+			lit_written_before(c, &lits[best], &lits[i]);
+		/* the pieces no literal held before are this one's */
+		for (uint32_t j = a;;) {
+			uint32_t root = j, t;
 
-				add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
-				    "%s overlaps %s, written before it",
-				    range_str(x, b->lo, b->hi), range_str(y, a->lo, a->hi));
-				break;
+			while (next[root] != root)
+				root = next[root];
+			while (next[j] != root) {	/* shorten the path walked */
+				t = next[j];
+				next[j] = root;
+				j = t;
 			}
+			if (root >= b)
+				break;
+			for (uint32_t x = root + size; x && first[x] > i; x /= 2)
+				first[x] = i;
+			next[root] = root + 1;
+			j = root + 1;
 		}
 	}
+	free(ends);
+	free(first);
+	free(next);
 }
 
 /* --- comments ------------------------------------------------------------------------- */
@@ -1489,6 +1658,7 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	}
 	free(c.words);
 	free(c.cov);
+	free(c.said);
 	lines_free(ls);
 }
 
