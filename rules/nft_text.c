@@ -29,10 +29,13 @@
 #define MIN_EXPANSION_BUDGET (1u << 18)
 
 struct define {
-	char *name;
+	const char *name;
+	uint32_t len, hash;
+	bool undefined;		/* by "undefine": found no more */
 	struct token *toks;
 	size_t n;
-	struct define *next;
+	struct define *next;	/* the one defined before, of any name */
+	struct define *bucket_next;	/* ... in the same bucket */
 };
 
 struct tokvec {
@@ -47,7 +50,10 @@ struct parser {
 	struct lexer *lx;
 	struct token la[LOOKAHEAD];
 	size_t nla;
-	struct define *defs;
+	struct define *defs;	/* the newest first */
+	struct define **buckets;	/* the same by name: each bucket a list
+					 * of its own, the newest first */
+	uint32_t nbuckets, ndefs;
 	unsigned max_errors;
 	bool stop;		/* too many errors */
 	unsigned mute;		/* errors are not reported while non-zero */
@@ -129,12 +135,70 @@ static const char *tok_text(const struct token *t, char *buf, size_t size)
 
 /* --- tokens, with $variables expanded ------------------------------------ */
 
+static uint32_t define_hash(const char *name, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
 static struct define *find_define(struct parser *p, const char *name, size_t n)
 {
-	for (struct define *d = p->defs; d; d = d->next)
-		if (strlen(d->name) == n && memcmp(d->name, name, n) == 0)
+	uint32_t h = define_hash(name, n);
+
+	if (!p->nbuckets)
+		return NULL;
+	for (struct define *d = p->buckets[h & (p->nbuckets - 1)]; d; d = d->bucket_next)
+		if (d->hash == h && d->len == n && !d->undefined &&
+		    memcmp(d->name, name, n) == 0)
 			return d;
 	return NULL;
+}
+
+/* D becomes the newest variable. */
+static void push_define(struct parser *p, struct define *d)
+{
+	if (p->ndefs >= p->nbuckets) {
+		/* twice the buckets, each list rebuilt in the order of P->defs
+		 * (the newest first): oldest pushed first */
+		uint32_t k = 0, n = p->nbuckets ? p->nbuckets * 2 : 64;
+		struct define **all = malloc((p->ndefs + 1) * sizeof(*all));
+
+		free(p->buckets);
+		p->buckets = calloc(n, sizeof(*p->buckets));
+		if (!all || !p->buckets)
+			oom();
+		p->nbuckets = n;
+		for (struct define *e = p->defs; e; e = e->next)
+			all[k++] = e;
+		while (k--) {
+			struct define **b = &p->buckets[all[k]->hash & (n - 1)];
+
+			all[k]->bucket_next = *b;
+			*b = all[k];
+		}
+		free(all);
+	}
+	d->next = p->defs;
+	p->defs = d;
+	d->bucket_next = p->buckets[d->hash & (p->nbuckets - 1)];
+	p->buckets[d->hash & (p->nbuckets - 1)] = d;
+	p->ndefs++;
+}
+
+/* Back to the variables of an enclosing block, whose newest was OUTER:
+ * those defined since are each the newest of their bucket in turn. */
+static void pop_defines(struct parser *p, struct define *outer)
+{
+	while (p->defs && p->defs != outer) {
+		struct define *d = p->defs;
+
+		p->buckets[d->hash & (p->nbuckets - 1)] = d->bucket_next;
+		p->defs = d->next;
+		p->ndefs--;
+	}
 }
 
 static void raw_next(struct parser *p, struct token *t)
@@ -2932,10 +2996,6 @@ static void set_rebuild(struct parser *p, struct set *s)
 		if (r->has_data)
 			portset_add(p->rs, &s->data_ports, r->data.lo, r->data.hi);
 	}
-	portset_normalize(&s->ports);
-	portset_normalize(&s->data_ports);
-	for (uint32_t f = 0; f < s->nmore_ports; f++)
-		portset_normalize(&s->more_ports[f]);
 }
 
 /* "delete element": one element T[0..N) (its key; a map's data may
@@ -3087,11 +3147,10 @@ static void read_elements(struct parser *p, struct set *s, bool del,
 	if (v.n && (s->port_field >= 0 || s->data_port_field >= 0)) {
 		c.t = v.t;
 		c.n = v.n;
+		/* the set's ports are sorted once, when every element is in
+		 * (ruleset_resolve_sets()): "add element" may come many
+		 * thousand times */
 		for_each_elem(&c, del ? del_elem : set_elem, &x);
-		portset_normalize(&s->ports);
-		portset_normalize(&s->data_ports);
-		for (uint32_t f = 0; f < s->nmore_ports; f++)
-			portset_normalize(&s->more_ports[f]);
 	}
 	if (x.has_range && !ret_x->has_range)
 		*ret_x = x;
@@ -3334,7 +3393,7 @@ static void set_block(struct parser *p, struct set *s)
 	else
 		key_overlaps(p, &spans, (s->flags & SET_F_INTERVAL) && !auto_merge, s->is_map);
 	free(spans.v);
-	p->defs = outer;
+	pop_defines(p, outer);
 }
 
 /* --- chains ---------------------------------------------------------------- */
@@ -3483,7 +3542,7 @@ static void chain_block(struct parser *p, struct chain *c)
 			read_rule(p, r, v.t, v.n);
 		}
 	}
-	p->defs = outer;
+	pop_defines(p, outer);
 	free(v.t);
 }
 
@@ -3681,7 +3740,7 @@ static void table_block(struct parser *p, struct table *tb)
 			recover(p);
 		}
 	}
-	p->defs = outer;
+	pop_defines(p, outer);
 }
 
 /* "[family] NAME": the table, or NULL after reporting and skipping. */
@@ -4021,7 +4080,7 @@ static void cmd_define(struct parser *p, const struct token *kw)
 		if (!d)
 			perr(p, &name.loc, "undefined variable '%.*s'", (int)name.len, name.s);
 		else
-			d->name[0] = '\0';	/* can no longer be found */
+			d->undefined = true;
 		end_statement(p);
 		return;
 	}
@@ -4041,16 +4100,18 @@ static void cmd_define(struct parser *p, const struct token *kw)
 		free(v.t);
 		return;
 	}
+	/* nft wants "redefine" for a name it can see, from this block or
+	 * one around it; the new value is read on all the same */
 	if (d && !redefine)
-		pnote(p, &name.loc, "'%.*s' is defined again; the new value holds from here",
-		      (int)name.len, name.s);
+		perr(p, &name.loc, "redefinition of symbol '%.*s'", (int)name.len, name.s);
 	d = arena_alloc(&p->rs->arena, sizeof(*d));
 	d->name = arena_strndup(&p->rs->arena, name.s, name.len);
+	d->len = name.len;
+	d->hash = define_hash(name.s, name.len);
 	d->toks = arena_alloc(&p->rs->arena, v.n * sizeof(*d->toks));
 	memcpy(d->toks, v.t, v.n * sizeof(*d->toks));
 	d->n = v.n;
-	d->next = p->defs;
-	p->defs = d;
+	push_define(p, d);
 	free(v.t);
 }
 
@@ -4238,5 +4299,6 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 		statement(&p);
 	}
 	lexer_free(p.lx);
+	free(p.buckets);
 	return 0;
 }

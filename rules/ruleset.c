@@ -543,13 +543,45 @@ static int cmp_range(const void *a, const void *b)
 	return (x->hi > y->hi) - (x->hi < y->hi);
 }
 
+/*
+ * Sorts R[0..N), whose first P ranges are sorted already: the rest is
+ * sorted and merged in from the end.  A set read element by element ("add
+ * element" after "add element") is a sorted set and one range, and is not
+ * sorted whole again each time.
+ */
+static void sort_tail(struct portrange *r, uint32_t n, uint32_t p)
+{
+	struct portrange small[16], *tail;
+	uint32_t k = n - p, i = p, j = k, o = n;
+
+	if (k > 1)
+		qsort(r + p, k, sizeof(*r), cmp_range);
+	if (!p || cmp_range(&r[p - 1], &r[p]) <= 0)
+		return;
+	tail = k <= 16 ? small : malloc(k * sizeof(*tail));
+	if (!tail)
+		oom();
+	memcpy(tail, r + p, k * sizeof(*tail));
+	while (j > 0) {
+		if (i > 0 && cmp_range(&r[i - 1], &tail[j - 1]) > 0)
+			r[--o] = r[--i];
+		else
+			r[--o] = tail[--j];
+	}
+	if (tail != small)
+		free(tail);
+}
+
 void portset_normalize(struct portset *ps)
 {
-	uint32_t o = 0;
+	uint32_t o = 0, p = 1;
 
 	if (ps->n < 2)
 		return;
-	qsort(ps->r, ps->n, sizeof(*ps->r), cmp_range);
+	while (p < ps->n && cmp_range(&ps->r[p - 1], &ps->r[p]) <= 0)
+		p++;
+	if (p < ps->n)
+		sort_tail(ps->r, ps->n, p);
 	for (uint32_t i = 1; i < ps->n; i++) {
 		struct portrange *last = &ps->r[o];
 
@@ -662,6 +694,14 @@ void ruleset_resolve_sets(struct ruleset *rs)
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		struct table *t = rs->tables[ti];
 
+		for (uint32_t si = 0; si < t->nsets; si++) {
+			struct set *s = t->sets[si];
+
+			portset_normalize(&s->ports);
+			portset_normalize(&s->data_ports);
+			for (uint32_t f = 0; f < s->nmore_ports; f++)
+				portset_normalize(&s->more_ports[f]);
+		}
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			struct chain *c = t->chains[ci];
 

@@ -384,8 +384,9 @@ void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
 			 size_t len, const struct loc *loc);
 
 /*
- * Gives each match on a named set or map ("tcp dport @web") the ports of
- * that set's elements; a set that does not exist is an error at the match,
+ * Sorts and merges every named set's ports (a reader may leave them as
+ * added), and gives each match on a named set or map ("tcp dport @web")
+ * the ports of that set's elements; a set that does not exist is an error at the match,
  * and so is a jump or goto to a chain that does not exist.  Readers call it
  * once everything is read (sets may come after rules).
  */
