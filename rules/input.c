@@ -33,6 +33,7 @@ const char *input_format_name(enum input_format f)
 	case INPUT_NFT_JSON: return "nft-json";
 	case INPUT_IPT_SAVE: return "iptables";
 	case INPUT_IPT_SCRIPT: return "iptables-script";
+	case INPUT_IPT_LIST: return "iptables-list";
 	}
 	return "?";
 }
@@ -53,6 +54,21 @@ static bool calls_iptables(const char *p, const char *end)
 		!(len >= 12 && memcmp(w + len - 5, "-save", 5) == 0)) ||
 	       (len >= 9 && memcmp(w, "ip6tables", 9) == 0 &&
 		!(len >= 13 && memcmp(w + len - 5, "-save", 5) == 0));
+}
+
+/* "Chain INPUT (policy DROP)", "Chain f2b-sshd (1 references)": the
+ * head of a chain in "iptables -L" output (with -v: "(policy ACCEPT 0
+ * packets, 0 bytes)"). */
+static bool list_head(const char *p, const char *end)
+{
+	const char *paren;
+
+	if (end - p < 8 || memcmp(p, "Chain ", 6) != 0)
+		return false;
+	paren = memchr(p + 6, '(', (size_t)(end - p - 6));
+	return paren && paren > p + 7 && paren[-1] == ' ' &&
+	       (end - paren > 8 && (memcmp(paren + 1, "policy ", 7) == 0 ||
+				    memmem(paren, (size_t)(end - paren), " references)", 12)));
 }
 
 enum input_format input_detect(const char *text, size_t len)
@@ -79,6 +95,8 @@ enum input_format input_detect(const char *text, size_t len)
 				if (j < end && *j == '"')
 					return INPUT_NFT_JSON;
 			}
+			if (list_head(p, le))
+				return INPUT_IPT_LIST;
 			if (first && le - p > 2 && p[0] == '#' && p[1] == '!' &&
 			    !memmem(p, (size_t)(le - p), "nft", 3))
 				return INPUT_IPT_SCRIPT;	/* #!/bin/sh */
@@ -121,6 +139,23 @@ enum input_format input_read(struct ruleset *rs, const char *name, char *text,
 	case INPUT_IPT_SCRIPT:
 		ipt_script_read(rs, name, text, len, reg, opts ? &opts->ipt : NULL);
 		break;
+	case INPUT_IPT_LIST: {
+		struct loc loc = { .line = 1, .col = 1, .col_end = 5 };
+		const char *p = text, *end = text + len;
+
+		loc.file = ruleset_add_file(rs, name, text, len);
+		for (;;) {	/* at its first chain */
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (list_head(p, nl ? nl : end) || !nl)
+				break;
+			p = nl + 1;
+			loc.line++;
+		}
+		ruleset_diag(rs, DIAG_ERROR, &loc,
+			     "this is 'iptables -L' output, which shortens and leaves out what rules match: give 'iptables-save' or 'iptables -S' output instead");
+		break;
+	}
 	default:
 		nft_text_read(rs, name, text, len, reg, opts ? &opts->nft : NULL);
 		break;

@@ -12,6 +12,8 @@ enum input_format {
 	INPUT_NFT_JSON,		/* nft -j */
 	INPUT_IPT_SAVE,		/* iptables-save */
 	INPUT_IPT_SCRIPT,	/* a shell script calling iptables */
+	INPUT_IPT_LIST,		/* "iptables -L" output: refused, for it
+				 * leaves out and shortens what rules match */
 };
 
 struct input_options {
