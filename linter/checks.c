@@ -34,8 +34,10 @@ const struct check_def check_defs[CHK_COUNT] = {
 		"software listens on unassigned ports (so this is a note), but an\n"
 		"unassigned port in an inbound rule is worth a comment saying what\n"
 		"listens there: a rule with a comment of its own (nft's comment\n"
-		"\"...\", iptables' --comment) is not reported.  Same conditions as\n"
-		"port-reserved.",
+		"\"...\", iptables' --comment), or a set element with one (\"30080\n"
+		"comment \\\"web\\\"\", as kube-proxy writes its NodePorts), is not\n"
+		"reported.  A '#' line is no such comment: it is gone once the\n"
+		"ruleset is loaded.  Same conditions as port-reserved.",
 	},
 	[CHK_PORT_DYNAMIC] = {
 		"port-dynamic", SEV_WARNING,

@@ -56,7 +56,9 @@ struct ctx {
 	const struct chain_walk *walk;	/* the chains of T */
 	bool admits;		/* its verdict lets traffic through */
 	bool established;	/* limited to established/related traffic */
-	bool commented;		/* the rule says what it is for */
+	bool commented;		/* the rule says what it is for (see
+				 * commented()) */
+	const struct port_lit *lit;	/* the literal being checked, or NULL */
 	struct word_slot *words;	/* WORD_SLOTS, from the first comment */
 	/* covered_lits() of the last list of literals that had it: a named
 	 * set's, for the many rules that use it */
@@ -606,6 +608,17 @@ static bool nat_listens(const struct ctx *c, bool is_nat, bool inbound)
 	return c->r->nat && !is_nat && (!inbound || c->r->nat->ports.n);
 }
 
+/*
+ * Whether what is checked says what it is for: its rule's comment, or the
+ * set element's own ("30080 comment \"web\"", as kube-proxy writes its
+ * NodePorts).  Only comments the loaded ruleset keeps count: a '#' line
+ * is gone once nft or iptables-restore has read the file.
+ */
+static bool commented(const struct ctx *c)
+{
+	return c->commented || (c->lit && c->lit->commented);
+}
+
 /* Checks of one destination port on one protocol. */
 static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc *loc,
 		       bool is_nat)
@@ -654,9 +667,9 @@ static void check_port(struct ctx *c, uint16_t port, int proto, const struct loc
 		add(c, CHK_PORT_RESERVED, loc, port, port, proto, a.recs, a.nrecs,
 		    "%u/%s is reserved by IANA, on every protocol: no service should listen there",
 		    port, reg_proto_name((enum reg_proto)proto));
-	} else if (a.cls == REG_CLASS_UNASSIGNED && listener && !c->commented) {
+	} else if (a.cls == REG_CLASS_UNASSIGNED && listener && !commented(c)) {
 		add(c, CHK_PORT_UNASSIGNED, loc, port, port, proto, NULL, 0,
-		    "%u/%s is unassigned in the IANA registry, on every protocol: say in a comment what listens there",
+		    "%u/%s is unassigned in the IANA registry, on every protocol: say in the rule's comment what listens there",
 		    port, reg_proto_name((enum reg_proto)proto));
 	}
 	if (listener && (port >= DYN_LO ||
@@ -786,9 +799,9 @@ static void check_range(struct ctx *c, const struct portrange *r, uint32_t n, in
 		classes += sum.ports[k] > 0;
 	/* reserved beside unassigned alone is not a mix worth a finding; a
 	 * range whose rule says what it is for is deliberate */
-	wide = classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !c->commented;
+	wide = classes > 1 && sum.ports[REG_CLASS_ASSIGNED] && !commented(c);
 	none = !wide && !sum.ports[REG_CLASS_ASSIGNED] && !sum.ports[REG_CLASS_DYNAMIC] &&
-	       (sum.ports[REG_CLASS_RESERVED] == total || !c->commented) &&
+	       (sum.ports[REG_CLASS_RESERVED] == total || !commented(c)) &&
 	       !any_assigned_elsewhere(c->reg, r, n, proto);
 	dynamic = (hi >= DYN_LO || in_eph) && !nat_listens(c, is_nat, inbound);
 	if (!wide && !none && !dynamic)
@@ -1387,7 +1400,9 @@ static void check_match(struct ctx *c, const struct port_match *m)
 				c->admits = verdict_admits((enum verdict)lits[i].verdict) &&
 					    (!lits[i].target ||
 					     named_target_accepts(c->walk, lits[i].target));
+			c->lit = &lits[i];
 			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
+			c->lit = NULL;
 		}
 		c->admits = admits;
 		return;

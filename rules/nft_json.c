@@ -467,11 +467,16 @@ static int key_values(struct jctx *j, const struct keyinfo *ki, json_t *v,
 	json_t *cc;
 	struct port_lit lit;
 	unsigned proto = 0;
+	/* {"elem": {"val": 30080, "comment": "web"}} */
+	const char *comment = json_string_value(json_object_get(json_object_get(v, "elem"),
+								"comment"));
+	bool commented = comment && *comment;
 
 	v = unwrap_elem(v);
 	if (!ki->ncomp) {
 		if (port_value(j, v, ki->protos[0], &lit))
 			return -1;
+		lit.commented = commented;
 		lits_add(j->rs, &lv[0].v, &lv[0].n, &lv[0].a, &lit);
 		return 0;
 	}
@@ -491,6 +496,7 @@ static int key_values(struct jctx *j, const struct keyinfo *ki, json_t *v,
 			       proto ? proto : ki->protos[p], &lit))
 			return -1;
 		lit.proto = (uint8_t)proto;
+		lit.commented = commented;
 		lits_add(j->rs, &lv[p].v, &lv[p].n, &lv[p].a, &lit);
 	}
 	return 0;

@@ -1155,6 +1155,9 @@ static void port_elem(struct rulectx *c, const struct token *t, size_t n,
 				}
 			}
 			lit.proto = (uint8_t)proto;
+			for (size_t q = end; q + 1 < n && !lit.commented; q++)
+				lit.commented = tok_is(&t[q], "comment") &&
+						t[q + 1].type == T_STRING && t[q + 1].len;
 			add_lit(c, e->m, &lit, &e->alits);
 			if (e->spans)
 				span_add(e->spans, &lit, t, n);

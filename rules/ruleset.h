@@ -96,6 +96,8 @@ struct port_lit {
 				 * l4proto, ip protocol or ip6 nexthdr
 				 * component): one enum l4 bit; 0: none, or
 				 * not one protocol with ports (a range, icmp) */
+	bool commented;		/* a set element's own comment ("30080
+				 * comment \"web\"") says what it is for */
 	const char *name;	/* the service name, for LIT_SERVICE* */
 	const char *target;	/* a verdict map element's jump or goto
 				 * chain ("22 : jump ssh_in"); else NULL */
