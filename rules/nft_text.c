@@ -61,6 +61,8 @@ struct parser {
 	size_t expanded;	/* tokens they gave, in all */
 	size_t budget;		/* ... at most: linear in the input's size */
 	struct elem_rec *elems, **elems_tail;	/* set elements read, in order */
+	struct set_ref *refs;	/* sets named in expressions kept opaque */
+	size_t nrefs, arefs;
 	bool kw_told;		/* a keyword as a name was reported */
 };
 
@@ -77,6 +79,17 @@ struct elem_rec {
 	struct portrange more[SET_MORE_PORTS];
 	struct portrange data;
 	struct elem_rec *next;
+};
+
+#define NAMEBUF 256	/* nft's limit, NUL included */
+
+/* "ip saddr @blocklist": a set an opaque expression of rule R names, to be
+ * found once everything is read. */
+struct set_ref {
+	struct rule *r;
+	const char *s;		/* the name, not NUL-terminated */
+	uint32_t len;
+	struct loc loc;
 };
 
 /* --- diagnostics ---------------------------------------------------------- */
@@ -702,6 +715,74 @@ static bool selector_at(const struct token *t, size_t n, size_t i,
 	return false;
 }
 
+/*
+ * The sets the opaque tokens T[FROM..END) name ("ip saddr @blocklist",
+ * "update @seen { ip saddr }"), but not a raw payload field ("@th,16,16")
+ * nor a flowtable ("flow add @ft").
+ */
+static void note_set_refs(struct rulectx *c, size_t from, size_t end)
+{
+	struct parser *p = c->p;
+
+	for (size_t k = from; k < end; k++) {
+		const struct token *t = &c->t[k];
+
+		if (t->type != T_WORD || t->len < 2 || t->s[0] != '@' ||
+		    (k + 1 < c->n && tok_punct(&c->t[k + 1], ',')) ||
+		    (k > 0 && tok_is(&c->t[k - 1], "offload")) ||
+		    (k > 1 && tok_is(&c->t[k - 1], "add") && tok_is(&c->t[k - 2], "flow")))
+			continue;
+		if (p->nrefs == p->arefs) {
+			p->arefs = p->arefs ? p->arefs * 2 : 16;
+			p->refs = realloc(p->refs, p->arefs * sizeof(*p->refs));
+			if (!p->refs)
+				oom();
+		}
+		p->refs[p->nrefs++] = (struct set_ref){
+			.r = c->r, .s = t->s + 1, .len = t->len - 1, .loc = *at(t),
+		};
+	}
+}
+
+/* Whether rule R is still in the ruleset (not deleted or flushed with its
+ * chain or table since it was read). */
+static bool rule_alive(const struct ruleset *rs, const struct rule *r)
+{
+	const struct chain *ch = r->chain;
+	const struct table *t = ch->table;
+	uint32_t k = 0;
+
+	while (k < rs->ntables && rs->tables[k] != t)
+		k++;
+	if (k == rs->ntables || table_find_chain(t, ch->name) != ch)
+		return false;
+	for (k = 0; k < ch->nrules; k++)
+		if (ch->rules[k] == r)
+			return true;
+	return false;
+}
+
+/* nft refuses a rule naming a set its table lacks ("No such file or
+ * directory"): the opaque expressions' sets, once everything is read. */
+static void check_set_refs(struct parser *p)
+{
+	for (size_t k = 0; k < p->nrefs; k++) {
+		const struct set_ref *f = &p->refs[k];
+		const struct table *t = f->r->chain->table;
+		char name[NAMEBUF];
+
+		if (f->len >= sizeof(name))
+			continue;
+		memcpy(name, f->s, f->len);
+		name[f->len] = '\0';
+		if (table_find_set(t, name) || !rule_alive(p->rs, f->r))
+			continue;
+		perr(p, &f->loc, "set '%s' does not exist in table %s %s", name,
+		     family_name(t->family), t->name);
+	}
+	free(p->refs);
+}
+
 static void flush_opaque(struct rulectx *c, size_t end)
 {
 	char buf[1024];
@@ -715,6 +796,7 @@ static void flush_opaque(struct rulectx *c, size_t end)
 		end = c->n;
 	if (end <= c->opaque_from)
 		return;
+	note_set_refs(c, c->opaque_from, end);
 	{
 		/* Written on one line, as is: keep the source text itself. */
 		const struct token *a = &c->t[c->opaque_from], *b = &c->t[end - 1];
@@ -2749,6 +2831,42 @@ static bool glued_hash(const struct token *t)
 }
 
 /* Reads rule tokens T[0..N) into R. */
+/*
+ * "ip dport 53": a header with no ports, or ct or meta, before dport or
+ * sport.  nft fails at the field ("syntax error, unexpected string"; for
+ * ct and meta "unexpected dport"); the rule is likely meant to match a
+ * port, and is reported with what would.  Returns false: the words are
+ * read on, as an opaque expression.
+ */
+static bool try_portless(struct rulectx *c)
+{
+	static const char *const portless[] = {
+		"ip", "ip6", "icmp", "icmpv6", "igmp", "ether", "arp", "vlan", "ah",
+		"esp", "ct", "meta",
+	};
+	const struct token *t = &c->t[c->i], *f;
+
+	if (t->type != T_WORD || c->i + 1 >= c->n || c->syntax_told)
+		return false;
+	f = &c->t[c->i + 1];
+	if (!tok_is(f, "dport") && !tok_is(f, "sport"))
+		return false;
+	for (size_t k = 0; k < sizeof(portless) / sizeof(*portless); k++) {
+		/* nft's caret: the field, but "meta sport" whole */
+		struct loc at_loc = k == 11 ? span(t, f) : f->loc;
+
+		if (!tok_is(t, portless[k]))
+			continue;
+		perr(c->p, &at_loc, "syntax error, unexpected %s: %.*s has no %.*s field; a port is tcp %.*s, udp %.*s or th %.*s",
+		     k >= 10 ? (f->s[0] == 'd' ? "dport" : "sport") : "string",
+		     (int)t->len, t->s, (int)f->len, f->s, (int)f->len, f->s,
+		     (int)f->len, f->s, (int)f->len, f->s);
+		c->syntax_told = true;
+		break;
+	}
+	return false;
+}
+
 static void read_rule(struct parser *p, struct rule *r, struct token *t,
 		      size_t n)
 {
@@ -2772,7 +2890,8 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 	while (c.i < n && !p->stop) {
 		size_t before = c.i;
 
-		if (try_hash(&c) || try_th_pair(&c) || try_port(&c) || try_l4(&c) || try_ct_state(&c) ||
+		if (try_portless(&c) || try_hash(&c) || try_th_pair(&c) || try_port(&c) ||
+		    try_l4(&c) || try_ct_state(&c) ||
 		    try_verdict(&c) || try_comment(&c) || try_nat(&c)) {
 			if (c.i == before)
 				c.i++;	/* never loop on an empty reading */
@@ -3663,7 +3782,6 @@ static bool read_name(struct parser *p, struct token *ret, const char *what)
  * Objects are looked up by a copy of their name on the stack; the ruleset
  * copies a name only when it creates the object.
  */
-#define NAMEBUF 256	/* nft's limit, NUL included */
 
 static const char *name_str(const struct token *t, char buf[static NAMEBUF])
 {
@@ -4301,6 +4419,7 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 			break;
 		statement(&p);
 	}
+	check_set_refs(&p);
 	lexer_free(p.lx);
 	free(p.buckets);
 	return 0;
