@@ -1066,18 +1066,21 @@ static void check_lits(struct ctx *c, const struct port_lit *lits, uint32_t n)
 
 /* English words that are also service names: never read as one. */
 static const char *const common_words[] = {
-	"access", "admin", "agent", "alarm", "allow", "any", "apps", "audit",
-	"auth", "backup", "base", "bootstrap", "chat", "cluster", "connect",
-	"conference", "control", "courier", "daytime", "deny", "direct",
-	"discard", "echo", "event", "file", "finger", "gateway", "hosts",
-	"http", "https", "image", "internal", "invoke", "link", "listen",
-	"local", "login", "mail", "manager", "master", "monitor", "name", "nas",
+	"about", "access", "admin", "agent", "alarm", "allow", "any", "apps",
+	"audit", "auth", "backup", "base", "beacon", "bootstrap", "chat",
+	"clock", "cluster", "conference", "connect", "control", "copy",
+	"courier", "daytime", "deny", "device", "direct", "discard", "display",
+	"domain", "down", "echo", "event", "exec", "file", "finger", "gateway",
+	"grid", "hello", "help", "hosts", "http", "https", "image", "internal",
+	"invoke", "item", "library", "light", "link", "listen", "local",
+	"login", "mail", "manager", "master", "meter", "monitor", "name", "nas",
 	"netnews", "network", "news", "node", "notify", "office", "open",
-	"ping", "policy", "printer", "proxy", "public", "push", "queue",
-	"radius", "relay", "remote", "route", "router", "secure", "server",
-	"service", "shell", "socks", "status", "sync", "talk", "tcp", "telnet",
-	"tempo", "time", "timed", "track", "tunnel", "udp", "update", "users",
-	"video", "vpn", "web", "who", "www",
+	"ping", "policy", "press", "printer", "profile", "proxy", "public",
+	"push", "queue", "radio", "radius", "relay", "remote", "route",
+	"router", "scanner", "search", "secure", "send", "server", "service",
+	"set", "shell", "signal", "socks", "status", "sync", "talk", "tcp",
+	"telnet", "tempo", "time", "timed", "track", "trap", "tunnel", "udp",
+	"update", "users", "video", "vpn", "web", "who", "www",
 };
 
 static bool common_word(const char *w)
