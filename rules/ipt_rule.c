@@ -1141,15 +1141,6 @@ static bool load_module(struct cmd *c, const char *name, size_t len,
 	if (mod < 0)
 		return true;
 	m = &modules[mod];
-	if (m->proto && m->proto != c->proto) {
-		/* x_tables refuses it when the rule is loaded */
-		cmd_error(c, &arg->loc, "%s match: only valid for protocol %d ('-p %s')",
-			  name, l4_number(m->proto), name);
-		return false;
-	}
-	if (m->proto && c->proto_neg)
-		warn(c->ir, &arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
-		     name, name);
 	l->opts = m->opts;
 	l->mod = (int8_t)mod;
 	l->tab = opt_table_of(m->opts);
@@ -1190,6 +1181,20 @@ static void opaque_add(struct cmd *c, size_t from, size_t to)
 	}
 	c->opaque[c->nopaque].from = from;
 	c->opaque[c->nopaque++].to = to;
+}
+
+/* The protocol of the match that option D belongs to ("-m udp --dport 53
+ * -p udp": udp's, read before -p is), or else the rule's. */
+static unsigned opt_proto(const struct cmd *c, const struct optdef *d)
+{
+	for (size_t i = 0; i < c->nmods; i++) {
+		const struct moddef *m = c->mods[i].mod >= 0 ? &modules[c->mods[i].mod] : NULL;
+
+		for (const struct optdef *o = m ? m->opts : NULL; o && o->name; o++)
+			if (o == d && m->proto)
+				return m->proto;
+	}
+	return c->proto;
 }
 
 static bool add_pspec(struct cmd *c, uint8_t id, bool neg, unsigned protos,
@@ -1424,20 +1429,21 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		/* per match instance: one --sport, one --dport; multiport
 		 * takes one of its three */
 		unsigned bit = d->id == O_SPORT ? 1 : d->id == O_DPORT ? 2 : 4;
+		unsigned proto = bit == 4 ? c->proto : opt_proto(c, d);
 
 		if (c->seen & bit) {
 			/* in the words of each extension's parser */
 			if (bit == 4)
 				cmd_error(c, &opt->loc, "multiport: only one of --sports, --dports and --ports per match");
-			else if (c->proto == L4_UDP || c->proto == L4_DCCP)
+			else if (proto == L4_UDP || proto == L4_DCCP)
 				cmd_error(c, &opt->loc, "%s: option \"%s\" can only be used once",
-					  l4_name(c->proto), d->alias);
+					  l4_name(proto), d->alias);
 			else
 				cmd_error(c, &opt->loc, "only one '%s' allowed", d->alias);
 			return;
 		}
 		c->seen |= bit;
-		if (add_pspec(c, d->id, neg, c->proto, opt, val))
+		if (add_pspec(c, d->id, neg, proto, opt, val))
 			read_ports(c, &c->ports[c->nports - 1]);
 		return;
 	}
@@ -2217,9 +2223,36 @@ static bool hook_ok(struct cmd *c, const struct chain *ch)
 	return false;
 }
 
+/*
+ * A protocol's match ("-m tcp") in a rule for another protocol, or for
+ * none: x_tables refuses it when the rule is loaded, whatever the order
+ * ("-m tcp -p tcp --dport 22" is fine).  False (reported) if so.
+ */
+static bool module_protos(struct cmd *c)
+{
+	for (size_t i = 0; i < c->nmods; i++) {
+		const struct loaded *l = &c->mods[i];
+		const struct moddef *m = l->mod >= 0 ? &modules[l->mod] : NULL;
+
+		if (!m || !m->proto)
+			continue;
+		if (m->proto != c->proto) {
+			cmd_error(c, &l->arg->loc, "%s match: only valid for protocol %d ('-p %s')",
+				  l->name, l4_number(m->proto), l->name);
+			return false;
+		}
+		if (c->proto_neg)
+			warn(c->ir, &l->arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
+			     l->name, l->name);
+	}
+	return true;
+}
+
 /* Everything a rule says, into R.  False (reported) if it is invalid. */
 static bool fill_rule(struct cmd *c, struct rule *r)
 {
+	if (!module_protos(c))
+		return false;
 	r->loc = *c->where;
 	r->l4 = (uint8_t)(c->proto_neg ? L4_PORTS & ~c->proto : c->proto);
 	if ((c->iface[1] && (r->chain->hook == HOOK_INPUT || r->chain->hook == HOOK_PREROUTING)) ||

@@ -269,9 +269,19 @@ static void chain_line(struct ipt_reader *ir, const struct line *l, const char *
 		ipt_error(ir, &loc, "a chain outside a table: a '*filter' (or *nat ...) line must come first");
 		return;
 	}
-	if (n < 2 || (n == 3 && !counters(args[2].s, args[2].s + args[2].len)) || n > 3) {
+	if (n < 2) {
 		ipt_error(ir, &loc, "bad chain line: ':NAME POLICY [packets:bytes]' expected");
 		return;
+	}
+	if (n > 2) {
+		/* iptables-restore reads the name, the policy and (with -c
+		 * only) the counters, and no further */
+		int k = counters(args[2].s, args[2].s + args[2].len) ? 3 : 2;
+
+		if (k < n)
+			ruleset_diag(ir->rs, DIAG_WARNING, &args[k].loc,
+				     "'%s' is ignored: iptables-restore reads ':NAME POLICY [packets:bytes]' of a chain line and no further%s",
+				     args[k].s, k == 2 ? " (with -c it fails here: 'invalid policy counters')" : "");
 	}
 	args[0].loc.col--;	/* with its ':' */
 	if (!args[0].len || args[0].len > 28) {
