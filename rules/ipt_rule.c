@@ -1310,10 +1310,19 @@ static bool shipped_match(const char *name)
 static bool read_ports(struct cmd *c, struct pspec *p);
 static bool nat_read(struct cmd *c);
 
+/* Whether MASK (LEN bytes) is a null one for FAMILY: "0", or all zeros
+ * as an address of the family ("0.0.0.0", "::"). */
+static bool null_mask(uint8_t family, const char *mask, size_t len)
+{
+	return len && strspn(mask, family == FAM_IP6 ? "0:" : "0.") >= len;
+}
+
 /*
  * Whether the addresses of "-s A,B/MASK" fit the family the input is
  * known to be: iptables finds no host "2001:db8::1", ip6tables none
  * "10.0.0.1" (names are looked up when the rule is loaded: not judged).
+ * With a null mask the address is not looked at at all: "0/0" and
+ * "any/0" are anywhere, in either.
  */
 static bool addrs_of_family(struct cmd *c, const struct ipt_arg *a)
 {
@@ -1323,6 +1332,8 @@ static bool addrs_of_family(struct cmd *c, const struct ipt_arg *a)
 		bool v6 = memchr(s, ':', len) != NULL;
 		bool v4 = !v6 && alen && strspn(s, "0123456789.") == alen;
 
+		if (alen < len && null_mask(c->ir->family, s + alen + 1, len - alen - 1))
+			v4 = v6 = false;
 		if ((c->ir->family == FAM_IP && v6) || (c->ir->family == FAM_IP6 && v4)) {
 			struct loc l = sub_loc(a, (size_t)(s - a->s), len);
 
