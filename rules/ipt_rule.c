@@ -1190,8 +1190,10 @@ static unsigned opt_proto(const struct cmd *c, const struct optdef *d)
 	for (size_t i = 0; i < c->nmods; i++) {
 		const struct moddef *m = c->mods[i].mod >= 0 ? &modules[c->mods[i].mod] : NULL;
 
-		for (const struct optdef *o = m ? m->opts : NULL; o && o->name; o++)
-			if (o == d && m->proto)
+		if (!m || !m->proto)
+			continue;	/* only a protocol's match has ports of its own */
+		for (const struct optdef *o = m->opts; o->name; o++)
+			if (o == d)
 				return m->proto;
 	}
 	return c->proto;

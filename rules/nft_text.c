@@ -2846,10 +2846,12 @@ static bool try_portless(struct rulectx *c)
 	};
 	const struct token *t = &c->t[c->i], *f;
 
-	if (t->type != T_WORD || c->i + 1 >= c->n || c->syntax_told)
+	if (c->i + 1 >= c->n || t->type != T_WORD)
 		return false;
 	f = &c->t[c->i + 1];
-	if (!tok_is(f, "dport") && !tok_is(f, "sport"))
+	/* asked at every word: the field first, by its length */
+	if (f->len != 5 || f->type != T_WORD || (f->s[0] != 'd' && f->s[0] != 's') ||
+	    memcmp(f->s + 1, "port", 4) != 0 || c->syntax_told)
 		return false;
 	for (size_t k = 0; k < sizeof(portless) / sizeof(*portless); k++) {
 		/* nft's caret: the field, but "meta sport" whole */
