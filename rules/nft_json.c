@@ -587,27 +587,13 @@ static int map_data_port(struct jctx *j, json_t *d, enum map_data dm,
  * null}, {"jump": {"target": "ssh_in"}} (with the chain). */
 static void json_verdict(struct jctx *j, const json_t *d, struct port_lit *lit)
 {
-	static const struct { const char *w; enum verdict v; } words[] = {
-		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
-		{ "reject", VERDICT_REJECT }, { "jump", VERDICT_JUMP },
-		{ "goto", VERDICT_GOTO }, { "return", VERDICT_RETURN },
-		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
-	};
+	json_t *v = NULL;
+	const char *key = obj_key(d, &v), *to = jstr(v, "target");
+	int vd = key ? verdict_from_name(key, strlen(key)) : -1;
 
-	lit->verdict = VERDICT_NONE;
-	lit->target = NULL;
-	for (size_t i = 0; json_is_object(d) && i < sizeof(words) / sizeof(*words); i++) {
-		const json_t *v = json_object_get(d, words[i].w);
-		const char *to;
-
-		if (!v)
-			continue;
-		lit->verdict = (uint8_t)words[i].v;
-		to = json_string_value(json_object_get(v, "target"));
-		if ((words[i].v == VERDICT_JUMP || words[i].v == VERDICT_GOTO) && to)
-			lit->target = arena_strdup(&j->rs->arena, to);
-		return;
-	}
+	lit->verdict = vd < 0 ? VERDICT_NONE : (uint8_t)vd;
+	lit->target = (vd == VERDICT_JUMP || vd == VERDICT_GOTO) && to ?
+		      arena_strdup(&j->rs->arena, to) : NULL;
 }
 
 /*
@@ -1120,42 +1106,25 @@ opaque:
 	keep_opaque(j, r, stmt);
 }
 
-static const struct {
-	const char *name;
-	uint8_t verdict;
-} verdicts[] = {
-	{ "accept", VERDICT_ACCEPT },
-	{ "drop", VERDICT_DROP },
-	{ "reject", VERDICT_REJECT },
-	{ "jump", VERDICT_JUMP },
-	{ "goto", VERDICT_GOTO },
-	{ "return", VERDICT_RETURN },
-	{ "continue", VERDICT_CONTINUE },
-	{ "queue", VERDICT_QUEUE },
-};
-
 static bool stmt_verdict(struct jctx *j, struct rule *r, const char *name,
 			 json_t *v)
 {
-	for (size_t i = 0; i < sizeof(verdicts) / sizeof(*verdicts); i++) {
-		if (strcmp(name, verdicts[i].name) != 0)
-			continue;
-		if (verdicts[i].verdict == VERDICT_JUMP ||
-		    verdicts[i].verdict == VERDICT_GOTO) {
-			const char *target = jstr(v, "target");
+	int vd = verdict_from_name(name, strlen(name));
 
-			if (!target) {
-				ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
-					     "%s without a target: '%s'", name,
-					     show(j, v));
-				return true;
-			}
-			r->target = arena_strdup(&j->rs->arena, target);
+	if (vd < 0)
+		return false;
+	if (vd == VERDICT_JUMP || vd == VERDICT_GOTO) {
+		const char *target = jstr(v, "target");
+
+		if (!target) {
+			ruleset_diag(j->rs, DIAG_ERROR, &j->loc,
+				     "%s without a target: '%s'", name, show(j, v));
+			return true;
 		}
-		r->verdict = verdicts[i].verdict;
-		return true;
+		r->target = arena_strdup(&j->rs->arena, target);
 	}
-	return false;
+	r->verdict = (uint8_t)vd;
+	return true;
 }
 
 /*

@@ -148,18 +148,9 @@ static const char *tok_text(const struct token *t, char *buf, size_t size)
 
 /* --- tokens, with $variables expanded ------------------------------------ */
 
-static uint32_t define_hash(const char *name, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	return h;
-}
-
 static struct define *find_define(struct parser *p, const char *name, size_t n)
 {
-	uint32_t h = define_hash(name, n);
+	uint32_t h = name_hash(name, n);
 
 	if (!p->nbuckets)
 		return NULL;
@@ -1123,14 +1114,9 @@ static void jump_target(struct parser *p, const struct token *t, const char *exp
 static enum verdict elem_verdict(const struct token *t, size_t n, size_t k,
 				 const struct token **ret_target)
 {
-	static const struct { const char *w; enum verdict v; } words[] = {
-		{ "accept", VERDICT_ACCEPT }, { "drop", VERDICT_DROP },
-		{ "reject", VERDICT_REJECT }, { "jump", VERDICT_JUMP },
-		{ "goto", VERDICT_GOTO }, { "return", VERDICT_RETURN },
-		{ "continue", VERDICT_CONTINUE }, { "queue", VERDICT_QUEUE },
-	};
 	const char *s = NULL;
 	size_t len = 0, at_tok = n;
+	int v;
 
 	*ret_target = NULL;
 	for (size_t j = k; j < n && !s; j++) {
@@ -1150,16 +1136,12 @@ static enum verdict elem_verdict(const struct token *t, size_t n, size_t k,
 			at_tok = j;
 		}
 	}
-	for (size_t i = 0; s && i < sizeof(words) / sizeof(*words); i++) {
-		if (strlen(words[i].w) != len || memcmp(words[i].w, s, len) != 0)
-			continue;
-		if ((words[i].v == VERDICT_JUMP || words[i].v == VERDICT_GOTO) &&
-		    at_tok + 1 < n && (t[at_tok + 1].type == T_WORD ||
-				       t[at_tok + 1].type == T_STRING))
-			*ret_target = &t[at_tok + 1];
-		return words[i].v;
-	}
-	return VERDICT_NONE;
+	if (!s || (v = verdict_from_name(s, len)) < 0)
+		return VERDICT_NONE;
+	if ((v == VERDICT_JUMP || v == VERDICT_GOTO) && at_tok + 1 < n &&
+	    (t[at_tok + 1].type == T_WORD || t[at_tok + 1].type == T_STRING))
+		*ret_target = &t[at_tok + 1];
+	return (enum verdict)v;
 }
 
 /*
@@ -2442,6 +2424,38 @@ static inline bool top_level(const struct token *t, size_t k, int *depth)
 }
 
 /*
+ * Whether T[K] (of N) is a network header field ("ip saddr", "ip6
+ * nexthdr", "icmp type"), in a concatenation too: the header's word
+ * ("ip", "ip6", "icmp", "icmpv6", "igmp"), else NULL.  Not a value
+ * ("ether type ip", "meta protocol ip"), an address family ("dnat ip
+ * to") or conntrack's own ("ct original ip saddr").
+ */
+static const char *net_header(const struct token *t, size_t n, size_t k)
+{
+	static const char *const l3[] = { "ip", "ip6", "icmp", "icmpv6", "igmp" };
+	static const char *const not_after[] = {
+		"type", "protocol", "original", "reply", "ct", "dnat", "snat", "tproxy",
+		"fwd", "dup", "nfproto", "l3proto",
+	};
+	const char *word = NULL;
+	char op;
+
+	if (k + 1 >= n || t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") ||
+	    is_op(&t[k + 1], &op))
+		return NULL;
+	for (size_t j = 0; j < sizeof(l3) / sizeof(*l3) && !word; j++)
+		if (tok_is(&t[k], l3[j]))
+			word = l3[j];
+	if (!word || (k && ((t[k - 1].type != T_WORD && !tok_punct(&t[k - 1], '}')) ||
+			    is_op(&t[k - 1], &op))))
+		return NULL;
+	for (size_t j = 0; k && j < sizeof(not_after) / sizeof(*not_after); j++)
+		if (tok_is(&t[k - 1], not_after[j]))
+			return NULL;
+	return word;
+}
+
+/*
  * Whether the rule names its network protocol before T[UPTO], which "ct
  * protocol tcp" needs to give nft its transport protocol (to type a ct
  * port, to allow a NAT port) in a table of family FAM: in ip and ip6
@@ -2454,7 +2468,6 @@ static inline bool top_level(const struct token *t, size_t k, int *depth)
  */
 static bool net_context(const struct token *t, size_t upto, enum family fam)
 {
-	static const char *const l3[] = { "ip", "ip6", "icmp", "icmpv6", "igmp" };
 	bool bridge = fam == FAM_BRIDGE || fam == FAM_NETDEV;
 	int depth = 0;
 
@@ -2463,7 +2476,6 @@ static bool net_context(const struct token *t, size_t upto, enum family fam)
 	if (fam == FAM_ARP)
 		return false;
 	for (size_t k = 0; k + 1 < upto; k++) {
-		const struct token *prev = k ? &t[k - 1] : NULL;
 		char op;
 
 		if (!top_level(t, k, &depth))
@@ -2477,21 +2489,8 @@ static bool net_context(const struct token *t, size_t upto, enum family fam)
 				return true;
 			continue;
 		}
-		for (size_t j = 0; j < sizeof(l3) / sizeof(*l3); j++) {
-			if (!tok_is(&t[k], l3[j]) || t[k + 1].type != T_WORD ||
-			    tok_is(&t[k + 1], ".") || is_op(&t[k + 1], &op))
-				continue;
-			/* a value ("ether type ip", "meta protocol ip"), an
-			 * address family ("dnat ip to") or conntrack's own */
-			if (prev && (prev->type != T_WORD || tok_is(prev, "type") ||
-				     tok_is(prev, "protocol") || is_op(prev, &op) ||
-				     tok_is(prev, "original") || tok_is(prev, "reply") ||
-				     tok_is(prev, "ct") || tok_is(prev, "dnat") ||
-				     tok_is(prev, "snat") || tok_is(prev, "tproxy") ||
-				     tok_is(prev, "nfproto") || tok_is(prev, "l3proto")))
-				continue;
+		if (net_header(t, upto, k))
 			return true;
-		}
 	}
 	return false;
 }
@@ -2694,33 +2693,6 @@ static const char *proto_name(const struct token *t)
 	return "unknown";
 }
 
-/*
- * Whether T[K] (of N) is an ip or ip6 header field ("ip saddr", "ip6
- * nexthdr"), in a concatenation too; *RET its protocol.  Not a value
- * ("ether type ip"), an address family ("dnat ip to"), conntrack's own
- * ("ct original ip saddr").
- */
-static bool net_header(const struct token *t, size_t n, size_t k, const char **ret)
-{
-	static const char *const not_after[] = {
-		"type", "protocol", "original", "reply", "ct", "dnat", "snat", "tproxy",
-		"fwd", "dup", "nfproto", "l3proto",
-	};
-	char op;
-
-	if (k + 1 >= n || !(tok_is(&t[k], "ip") || tok_is(&t[k], "ip6")) ||
-	    t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") || is_op(&t[k + 1], &op))
-		return false;
-	if (k && ((t[k - 1].type != T_WORD && !tok_punct(&t[k - 1], '}')) ||
-		  is_op(&t[k - 1], &op)))
-		return false;
-	for (size_t j = 0; k && j < sizeof(not_after) / sizeof(*not_after); j++)
-		if (tok_is(&t[k - 1], not_after[j]))
-			return false;
-	*ret = tok_is(&t[k], "ip") ? "ip" : "ip6";
-	return true;
-}
-
 /* nft's error at the header field T[K] T[K + 1] of C's rule. */
 static void conflicting(struct rulectx *c, size_t k, const char *was, const char *is)
 {
@@ -2768,7 +2740,8 @@ static void proto_conflict(struct rulectx *c)
 				ctx[nctx++] = l4_name(bit);
 			continue;
 		}
-		if (net_header(t, c->n, k, &b)) {
+		/* ip or ip6 (an icmp header names no family of its own here) */
+		if ((b = net_header(t, c->n, k)) && strncmp(b, "ip", 2) == 0) {
 			if (net && strcmp(net, b) != 0) {
 				conflicting(c, k, net, b);
 				return;
@@ -4230,7 +4203,7 @@ static void cmd_define(struct parser *p, const struct token *kw)
 	d = arena_alloc(&p->rs->arena, sizeof(*d));
 	d->name = arena_strndup(&p->rs->arena, name.s, name.len);
 	d->len = name.len;
-	d->hash = define_hash(name.s, name.len);
+	d->hash = name_hash(name.s, name.len);
 	d->toks = arena_alloc(&p->rs->arena, v.n * sizeof(*d->toks));
 	memcpy(d->toks, v.t, v.n * sizeof(*d->toks));
 	d->n = v.n;

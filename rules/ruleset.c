@@ -112,7 +112,7 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
  * length is not a multiple), multiplied in; the index takes the high half,
  * where every byte has reached.  Names are "KUBE-SEP-" and 16 letters.
  */
-static uint32_t name_hash(const char *s, size_t len)
+uint32_t name_hash(const char *s, size_t len)
 {
 	const uint64_t k = 0x9e3779b97f4a7c15ull;
 	uint64_t h = len * k, w;
@@ -543,45 +543,13 @@ static int cmp_range(const void *a, const void *b)
 	return (x->hi > y->hi) - (x->hi < y->hi);
 }
 
-/*
- * Sorts R[0..N), whose first P ranges are sorted already: the rest is
- * sorted and merged in from the end.  A set read element by element ("add
- * element" after "add element") is a sorted set and one range, and is not
- * sorted whole again each time.
- */
-static void sort_tail(struct portrange *r, uint32_t n, uint32_t p)
-{
-	struct portrange small[16], *tail;
-	uint32_t k = n - p, i = p, j = k, o = n;
-
-	if (k > 1)
-		qsort(r + p, k, sizeof(*r), cmp_range);
-	if (!p || cmp_range(&r[p - 1], &r[p]) <= 0)
-		return;
-	tail = k <= 16 ? small : malloc(k * sizeof(*tail));
-	if (!tail)
-		oom();
-	memcpy(tail, r + p, k * sizeof(*tail));
-	while (j > 0) {
-		if (i > 0 && cmp_range(&r[i - 1], &tail[j - 1]) > 0)
-			r[--o] = r[--i];
-		else
-			r[--o] = tail[--j];
-	}
-	if (tail != small)
-		free(tail);
-}
-
 void portset_normalize(struct portset *ps)
 {
-	uint32_t o = 0, p = 1;
+	uint32_t o = 0;
 
 	if (ps->n < 2)
 		return;
-	while (p < ps->n && cmp_range(&ps->r[p - 1], &ps->r[p]) <= 0)
-		p++;
-	if (p < ps->n)
-		sort_tail(ps->r, ps->n, p);
+	qsort(ps->r, ps->n, sizeof(*ps->r), cmp_range);
 	for (uint32_t i = 1; i < ps->n; i++) {
 		struct portrange *last = &ps->r[o];
 
@@ -787,14 +755,22 @@ const char *hook_name(enum hook h)
 	return h <= HOOK_EGRESS ? names[h] : "?";
 }
 
+static const char *const verdict_names[] = {
+	"none", "accept", "drop", "reject", "jump", "goto", "return",
+	"continue", "queue", "vmap",
+};
+
 const char *verdict_name(enum verdict v)
 {
-	static const char *const names[] = {
-		"none", "accept", "drop", "reject", "jump", "goto", "return",
-		"continue", "queue", "vmap",
-	};
+	return v <= VERDICT_MAP ? verdict_names[v] : "?";
+}
 
-	return v <= VERDICT_MAP ? names[v] : "?";
+int verdict_from_name(const char *name, size_t len)
+{
+	for (int v = VERDICT_ACCEPT; v <= VERDICT_QUEUE; v++)
+		if (strlen(verdict_names[v]) == len && memcmp(verdict_names[v], name, len) == 0)
+			return v;
+	return -1;
 }
 
 const char *l4_name(unsigned bit)

@@ -421,8 +421,14 @@ bool portset_add_bitwise(struct ruleset *rs, struct portset *ps,
 
 const char *family_name(enum family f);
 int family_from_name(const char *s);
+/* A hash of the name S (LEN bytes) for indexes by name: chains, nft
+ * variables.  Its low bits are as good as its high ones. */
+uint32_t name_hash(const char *s, size_t len);
 const char *hook_name(enum hook h);
 const char *verdict_name(enum verdict v);
+/* The verdict a statement names (NAME, LEN bytes: "accept" ... "queue"),
+ * or -1. */
+int verdict_from_name(const char *name, size_t len);
 /* "tcp", "udp", ... for one L4 bit. */
 const char *l4_name(unsigned bit);
 /* The place of the first protocol with ports in BITS (enum l4): tcp 0,
