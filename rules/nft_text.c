@@ -2430,7 +2430,7 @@ static inline bool top_level(const struct token *t, size_t k, int *depth)
  * ("ether type ip", "meta protocol ip"), an address family ("dnat ip
  * to") or conntrack's own ("ct original ip saddr").
  */
-static const char *net_header(const struct token *t, size_t n, size_t k)
+static const char *net_header_at(const struct token *t, size_t n, size_t k)
 {
 	static const char *const l3[] = { "ip", "ip6", "icmp", "icmpv6", "igmp" };
 	static const char *const not_after[] = {
@@ -2440,19 +2440,24 @@ static const char *net_header(const struct token *t, size_t n, size_t k)
 	const char *word = NULL;
 	char op;
 
-	if (k + 1 >= n || t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") ||
-	    is_op(&t[k + 1], &op))
-		return NULL;
 	for (size_t j = 0; j < sizeof(l3) / sizeof(*l3) && !word; j++)
 		if (tok_is(&t[k], l3[j]))
 			word = l3[j];
-	if (!word || (k && ((t[k - 1].type != T_WORD && !tok_punct(&t[k - 1], '}')) ||
-			    is_op(&t[k - 1], &op))))
+	if (!word || k + 1 >= n || t[k + 1].type != T_WORD || tok_is(&t[k + 1], ".") ||
+	    is_op(&t[k + 1], &op) ||
+	    (k && ((t[k - 1].type != T_WORD && !tok_punct(&t[k - 1], '}')) ||
+		   is_op(&t[k - 1], &op))))
 		return NULL;
 	for (size_t j = 0; k && j < sizeof(not_after) / sizeof(*not_after); j++)
 		if (tok_is(&t[k - 1], not_after[j]))
 			return NULL;
 	return word;
+}
+
+/* The same, asked of every word of a rule: most do not start with 'i'. */
+static inline const char *net_header(const struct token *t, size_t n, size_t k)
+{
+	return t[k].type == T_WORD && t[k].s[0] == 'i' ? net_header_at(t, n, k) : NULL;
 }
 
 /*

@@ -545,11 +545,15 @@ static int cmp_range(const void *a, const void *b)
 
 void portset_normalize(struct portset *ps)
 {
-	uint32_t o = 0;
+	uint32_t o = 0, sorted = 1;
 
 	if (ps->n < 2)
 		return;
-	qsort(ps->r, ps->n, sizeof(*ps->r), cmp_range);
+	/* most are in order already (one literal, a set as written) */
+	while (sorted < ps->n && cmp_range(&ps->r[sorted - 1], &ps->r[sorted]) <= 0)
+		sorted++;
+	if (sorted < ps->n)
+		qsort(ps->r, ps->n, sizeof(*ps->r), cmp_range);
 	for (uint32_t i = 1; i < ps->n; i++) {
 		struct portrange *last = &ps->r[o];
 
