@@ -363,6 +363,16 @@ static bool parse_uint(const char *s, size_t n, unsigned long *ret)
 	size_t i = 0;
 	int base = 10;
 
+	/* decimal, by far the commonest: no base to look at per digit */
+	if (n && n <= 9 && s[0] >= '1' && s[0] <= '9') {
+		for (; i < n; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return false;
+			v = v * 10 + (unsigned long)(s[i] - '0');
+		}
+		*ret = v;
+		return true;
+	}
 	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		i = 2;
@@ -906,6 +916,42 @@ static bool for_each_elem(struct rulectx *c, elem_fn fn, void *arg)
 	return false;
 }
 
+/*
+ * Room for the literals and ranges of the anonymous set at C->t[C->i]
+ * ('{'), one per element at its top level: they are added one by one, and
+ * growing by doubling from one costs more than reading them.
+ */
+static void reserve_elems(struct rulectx *c, struct port_match *m,
+			  uint32_t *alits)
+{
+	struct arena *a = &c->p->rs->arena;
+	uint32_t want = 1;
+	int depth = 0;
+
+	for (size_t k = c->i; k < c->n; k++) {
+		const struct token *t = &c->t[k];
+
+		if (t->type != T_PUNCT)
+			continue;
+		if (t->punct == '{')
+			depth++;
+		else if (t->punct == '}' && --depth == 0)
+			break;
+		else if (t->punct == ',' && depth == 1)
+			want++;
+	}
+	if (want > *alits) {
+		m->lits = arena_grow(a, m->lits, *alits * sizeof(*m->lits),
+				     want * sizeof(*m->lits));
+		*alits = want;
+	}
+	if (want > m->ports.a) {
+		m->ports.r = arena_grow(a, m->ports.r, m->ports.a * sizeof(*m->ports.r),
+					want * sizeof(*m->ports.r));
+		m->ports.a = want;
+	}
+}
+
 /* An element's key, when it is one port, and its data, for overlaps. */
 struct keyspan {
 	uint16_t lo, hi;
@@ -940,7 +986,6 @@ static void elem_data(const struct token *t, size_t n, char *buf, size_t size)
 	for (size_t j = 0; j < n && o < size - 1; j++) {
 		const char *s = t[j].s;
 		size_t len = t[j].len;
-		int w;
 
 		if (!after) {
 			const char *colon = t[j].type == T_WORD ? memchr(s, ':', len) : NULL;
@@ -953,10 +998,13 @@ static void elem_data(const struct token *t, size_t n, char *buf, size_t size)
 			if (!len)
 				continue;
 		}
-		w = snprintf(buf + o, size - o, "%s%.*s", o ? " " : "", (int)len, s);
-		if (w < 0)
-			break;
-		o += (size_t)w;
+		if (o && o < size - 1)
+			buf[o++] = ' ';
+		if (len > size - 1 - o)
+			len = size - 1 - o;
+		memcpy(buf + o, s, len);
+		o += len;
+		buf[o] = '\0';
 	}
 }
 
@@ -1364,6 +1412,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 			e.map = true;
 			e.vmap = vmap;
 			e.spans = concat ? NULL : &ks;
+			reserve_elems(c, m, &e.alits);
 			for_each_elem(c, port_elem, &e);
 			/* a map in a rule is an interval map when a key is a range */
 			for (size_t k = 0; k < ks.n; k++) {
@@ -1390,6 +1439,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 	if (tok_punct(t, '{')) {
 		if (concat)
 			m->kind = MATCH_CONCAT;
+		reserve_elems(c, m, &e.alits);
 		for_each_elem(c, port_elem, &e);
 		goto done;
 	}
@@ -1785,7 +1835,15 @@ static bool try_port(struct rulectx *c)
 	const struct token *first = &c->t[c->i];
 	struct port_match *m;
 	uint8_t pc;
+	bool dot = false;
 
+	/* Asked at every word of a rule: a port match starts with a port
+	 * selector, or is a concatenation whose first component (three
+	 * words at most) ends at a '.'; most words are neither. */
+	for (size_t k = c->i + 1; k < c->n && k <= c->i + 3 && !dot; k++)
+		dot = tok_is(&c->t[k], ".");
+	if (!dot && !selector_at(c->t, c->n, c->i, &sel[0]))
+		return false;
 	ncomp = components(c, c->i, sel, at_, &end, NULL);
 	for (size_t k = 0; k < ncomp; k++)
 		if (sel[k].is_port)
