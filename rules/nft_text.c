@@ -271,16 +271,23 @@ static void unget(struct parser *p, const struct token *t)
 	p->nla++;
 }
 
-static void vec_push(struct parser *p, struct tokvec *v, const struct token *t)
+/* The place of V's next token (not counted until the caller does). */
+static struct token *vec_room(struct tokvec *v)
 {
-	(void)p;
 	if (v->n == v->a) {
 		v->a = v->a ? v->a * 2 : 32;
 		v->t = realloc(v->t, v->a * sizeof(*v->t));
 		if (!v->t)
 			oom();
 	}
-	v->t[v->n++] = *t;
+	return &v->t[v->n];
+}
+
+static void vec_push(struct parser *p, struct tokvec *v, const struct token *t)
+{
+	(void)p;
+	*vec_room(v) = *t;
+	v->n++;
 }
 
 /*
@@ -291,35 +298,37 @@ static void vec_push(struct parser *p, struct tokvec *v, const struct token *t)
 static int collect(struct parser *p, struct tokvec *v)
 {
 	int depth = 0;
-	struct token t;
 
 	v->n = 0;
 	for (;;) {
-		next(p, &t);
+		/* read in place: a token is kept far more often than not */
+		struct token *t = vec_room(v);
+
+		next(p, t);
 		if (p->stop)
 			return T_EOF;
-		if (t.type == T_EOF) {
+		if (t->type == T_EOF) {
 			if (depth)
-				perr(p, &t.loc, "unexpected end of file: '{' is not closed");
+				perr(p, &t->loc, "unexpected end of file: '{' is not closed");
 			return T_EOF;
 		}
-		if (t.type == T_NL) {
+		if (t->type == T_NL) {
 			if (depth)
 				continue;
 			return T_NL;
 		}
-		if (tok_punct(&t, ';') && !depth)
+		if (tok_punct(t, ';') && !depth)
 			return T_NL;
-		if (tok_punct(&t, '{'))
+		if (tok_punct(t, '{'))
 			depth++;
-		if (tok_punct(&t, '}')) {
+		if (tok_punct(t, '}')) {
 			if (!depth) {
-				unget(p, &t);
+				unget(p, t);
 				return T_PUNCT;
 			}
 			depth--;
 		}
-		vec_push(p, v, &t);
+		v->n++;
 	}
 }
 
