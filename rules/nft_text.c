@@ -64,6 +64,27 @@ struct parser {
 	struct set_ref *refs;	/* sets named in expressions kept opaque */
 	size_t nrefs, arefs;
 	bool kw_told;		/* a keyword as a name was reported */
+	/* The order nft reads a file in: rules of the statement being read,
+	 * and the sets and chains they named that their table did not have
+	 * once that statement was read. */
+	struct rule **fresh;
+	size_t nfresh, afresh;
+	size_t fresh_refs;	/* refs[] from this statement on */
+	struct early_ref *early;
+	size_t nearly, aearly;
+};
+
+/*
+ * A set, map or chain a rule names that its table did not have when the
+ * statement holding the rule was read: nft evaluates a file statement by
+ * statement (a table block's sets and chains before its rules), so one
+ * added by a later statement fails as if it did not exist.
+ */
+struct early_ref {
+	struct rule *r;
+	const char *name;	/* NUL-terminated */
+	bool chain;		/* a jump or goto's chain; else a set or map */
+	struct loc loc;
 };
 
 /*
@@ -791,6 +812,133 @@ static void check_set_refs(struct parser *p)
 		     family_name(t->family), t->name);
 	}
 	free(p->refs);
+}
+
+static void early_add(struct parser *p, struct rule *r, const char *name,
+		      size_t len, bool chain, const struct loc *loc)
+{
+	if (p->nearly == p->aearly) {
+		p->aearly = p->aearly ? p->aearly * 2 : 16;
+		p->early = realloc(p->early, p->aearly * sizeof(*p->early));
+		if (!p->early)
+			oom();
+	}
+	p->early[p->nearly++] = (struct early_ref){
+		.r = r, .name = arena_strndup(&p->rs->arena, name, len),
+		.chain = chain, .loc = *loc,
+	};
+}
+
+static void early_set(struct parser *p, struct rule *r, const char *name,
+		      const struct loc *loc)
+{
+	if (name && !table_find_set(r->chain->table, name))
+		early_add(p, r, name, strlen(name), false, loc);
+}
+
+static void early_chain(struct parser *p, struct rule *r, const char *name,
+			const struct loc *loc)
+{
+	if (name && !table_find_chain(r->chain->table, name))
+		early_add(p, r, name, strlen(name), true, loc);
+}
+
+/*
+ * Once a statement is read: the sets, maps and chains its rules name that
+ * their tables lack so far.  Whether they come later or never is known at
+ * the end (statement_order_check()).
+ */
+static int cmp_early(const void *a, const void *b)
+{
+	const struct early_ref *x = a, *y = b;
+
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
+}
+
+static void statement_read(struct parser *p)
+{
+	size_t ref = p->fresh_refs;
+
+	for (size_t k = 0; k < p->nfresh; k++) {
+		struct rule *r = p->fresh[k];
+		size_t from = p->nearly;
+
+		if (r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO)
+			early_chain(p, r, r->target, &r->loc);
+		if (r->nat && r->nat->map)
+			early_set(p, r, r->nat->map, &r->nat->loc);
+		if (r->snat && r->snat->map)
+			early_set(p, r, r->snat->map, &r->snat->loc);
+		for (uint32_t mi = 0; mi < r->nmatches; mi++) {
+			const struct port_match *m = &r->matches[mi];
+
+			if (m->set && m->source != SRC_IPSET)
+				early_set(p, r, m->set, &m->loc);
+			else if (m->kind == MATCH_VMAP)
+				for (uint32_t l = 0; l < m->nlits; l++)
+					early_chain(p, r, m->lits[l].target, &m->lits[l].loc);
+		}
+		/* the sets its opaque expressions name, noted as it was read */
+		for (; ref < p->nrefs && p->refs[ref].r == r; ref++) {
+			const struct set_ref *f = &p->refs[ref];
+			char name[NAMEBUF];
+
+			if (f->len >= sizeof(name))
+				continue;
+			memcpy(name, f->s, f->len);
+			name[f->len] = '\0';
+			if (!table_find_set(r->chain->table, name))
+				early_add(p, r, f->s, f->len, false, &f->loc);
+		}
+		/* a rule's own, in the order they are written, each name once
+		 * ("dnat to tcp dport map @m" names @m as a key and a map) */
+		if (p->nearly - from > 1) {
+			size_t o = from + 1;
+
+			qsort(p->early + from, p->nearly - from, sizeof(*p->early),
+			      cmp_early);
+			for (size_t j = from + 1; j < p->nearly; j++) {
+				bool seen = false;
+
+				for (size_t q = from; q < o && !seen; q++)
+					seen = p->early[q].chain == p->early[j].chain &&
+					       strcmp(p->early[q].name, p->early[j].name) == 0;
+				if (!seen)
+					p->early[o++] = p->early[j];
+			}
+			p->nearly = o;
+		}
+	}
+	p->nfresh = 0;
+	p->fresh_refs = p->nrefs;
+}
+
+/*
+ * What a rule names that was added only by a later statement: nft fails
+ * there ("No such file or directory"), whatever happens to the rule
+ * afterwards.  What was never added is reported where sets and chains are
+ * resolved, but for rules flushed or deleted since: nft fails on them too.
+ */
+static void statement_order_check(struct parser *p)
+{
+	for (size_t k = 0; k < p->nearly; k++) {
+		const struct early_ref *e = &p->early[k];
+		const struct table *t = e->r->chain->table;
+		const struct set *s = e->chain ? NULL : table_find_set(t, e->name);
+
+		if (e->chain ? table_find_chain(t, e->name) != NULL : s != NULL)
+			perr(p, &e->loc, "%s '%s' is added to table %s %s only after this rule: nft reads a file in order, and the rule fails (No such file or directory)",
+			     e->chain ? "chain" : s->is_map ? "map" : "set", e->name,
+			     family_name(t->family), t->name);
+		else if (!rule_alive(p->rs, e->r))
+			perr(p, &e->loc, "%s '%s' does not exist in table %s %s",
+			     e->chain ? "chain" : "set", e->name,
+			     family_name(t->family), t->name);
+	}
+	free(p->early);
+	free(p->fresh);
 }
 
 static void flush_opaque(struct rulectx *c, size_t end)
@@ -2899,11 +3047,12 @@ static bool try_portless(struct rulectx *c)
 	    memcmp(f->s + 1, "port", 4) != 0 || c->syntax_told)
 		return false;
 	for (size_t k = 0; k < sizeof(portless) / sizeof(*portless); k++) {
-		/* nft's caret: the field, but "meta sport" whole */
-		struct loc at_loc = k == 11 ? span(t, f) : f->loc;
+		struct loc at_loc;
 
 		if (!tok_is(t, portless[k]))
 			continue;
+		/* nft's caret: the field, but "meta sport" whole */
+		at_loc = k == 11 ? span(t, f) : f->loc;
 		perr(c->p, &at_loc, "syntax error, unexpected %s: %.*s has no %.*s field; a port is tcp %.*s, udp %.*s or th %.*s",
 		     k >= 10 ? (f->s[0] == 'd' ? "dport" : "sport") : "string",
 		     (int)t->len, t->s, (int)f->len, f->s, (int)f->len, f->s,
@@ -2919,6 +3068,13 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 {
 	struct rulectx c = { .p = p, .r = r, .t = t, .n = n };
 
+	if (p->nfresh == p->afresh) {
+		p->afresh = p->afresh ? p->afresh * 2 : 64;
+		p->fresh = realloc(p->fresh, p->afresh * sizeof(*p->fresh));
+		if (!p->fresh)
+			oom();
+	}
+	p->fresh[p->nfresh++] = r;
 	/* nft lists "redirect to :tcp dport map {...}": the ':' of a port
 	 * glued to the map's key. */
 	for (size_t k = 1; k < n; k++) {
@@ -4465,7 +4621,9 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 		if (t->type == T_EOF)
 			break;
 		statement(&p);
+		statement_read(&p);
 	}
+	statement_order_check(&p);
 	check_set_refs(&p);
 	lexer_free(p.lx);
 	free(p.buckets);
