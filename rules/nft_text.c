@@ -746,6 +746,20 @@ static bool selector_at(const struct token *t, size_t n, size_t i,
 	return false;
 }
 
+static void keyword_name(struct parser *p, const struct token *t, const char *expecting);
+
+/* A set or map named in a rule, T being "@name": a keyword there is a
+ * syntax error to nft ("tcp dport @fwd"), as it is for a chain. */
+static void set_ref_name(struct parser *p, const struct token *t)
+{
+	struct token w = *t;
+
+	w.s++;
+	w.len--;
+	w.loc.col++;
+	keyword_name(p, &w, "string");
+}
+
 /*
  * The sets the opaque tokens T[FROM..END) name ("ip saddr @blocklist",
  * "update @seen { ip saddr }"), but not a raw payload field ("@th,16,16")
@@ -769,6 +783,7 @@ static void note_set_refs(struct rulectx *c, size_t from, size_t end)
 			if (!p->refs)
 				oom();
 		}
+		set_ref_name(p, t);
 		p->refs[p->nrefs++] = (struct set_ref){
 			.r = c->r, .s = t->s + 1, .len = t->len - 1, .loc = *at(t),
 		};
@@ -1298,7 +1313,6 @@ static const char *map_colon(const struct token *t)
 	return memchr(t->s, ':', t->len);
 }
 
-static void keyword_name(struct parser *p, const struct token *t, const char *expecting);
 
 /* A jump's or goto's chain T: nft's grammar takes an unquoted name or a
  * variable there, never a quoted string ("jump \"web\"" fails with
@@ -1559,6 +1573,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 			c->r->verdict = VERDICT_MAP;
 		c->i++;
 		if (c->i < c->n && c->t[c->i].type == T_WORD && c->t[c->i].s[0] == '@') {
+			set_ref_name(c->p, &c->t[c->i]);
 			m->set = arena_strndup(&c->p->rs->arena, c->t[c->i].s + 1,
 					       c->t[c->i].len - 1);
 			m->set_comp = (uint8_t)component;
@@ -1588,6 +1603,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 	}
 	if (t->type == T_WORD && t->s[0] == '@') {
 		m->kind = MATCH_SET;
+		set_ref_name(c->p, t);
 		m->set = arena_strndup(&c->p->rs->arena, t->s + 1, t->len - 1);
 		m->set_comp = (uint8_t)component;
 		c->i++;
@@ -2539,6 +2555,7 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 		const struct token *nm = &c->t[c->i];
 		struct nat_target *nt = nat_add(c, slot, nm);
 
+		set_ref_name(c->p, nm);
 		nt->map = arena_strndup(&c->p->rs->arena, nm->s + 1, nm->len - 1);
 		if (m) {
 			m->set = nt->map;
