@@ -167,6 +167,28 @@ static const char *tok_text(const struct token *t, char *buf, size_t size)
 	}
 }
 
+/* A token as nft's syntax errors name it: "unexpected accept", "unexpected
+ * quoted string", "unexpected '{'". */
+static const char *unexpected_text(const struct token *t, char *buf, size_t size)
+{
+	switch (t->type) {
+	case T_STRING:
+		return "quoted string";
+	case T_PUNCT:
+		if (t->len == 1) {
+			snprintf(buf, size, "'%c'", t->punct);
+			return buf;
+		}
+		break;
+	case T_WORD:
+		break;
+	default:
+		return tok_text(t, buf, size);
+	}
+	snprintf(buf, size, "%.*s", (int)(t->len < 200 ? t->len : 200), t->s);
+	return buf;
+}
+
 /* --- tokens, with $variables expanded ------------------------------------ */
 
 static struct define *find_define(struct parser *p, const char *name, size_t n)
@@ -2261,6 +2283,14 @@ static bool try_comment(struct rulectx *c)
 				c->t[c->i + 1].type == T_WORD)) {
 		c->r->comment = tok_dup(c->p, &c->t[c->i + 1]);
 		c->i += 2;
+		/* nft's grammar has a rule's comment last */
+		if (c->i < c->n && !c->syntax_told) {
+			char b[256];
+
+			perr(c->p, &c->t[c->i].loc, "syntax error, unexpected %s, expecting newline or semicolon",
+			     unexpected_text(&c->t[c->i], b, sizeof(b)));
+			c->syntax_told = true;
+		}
 	} else {
 		perr(c->p, &c->t[c->i].loc, "'comment' needs a string");
 		c->i++;
@@ -3828,6 +3858,8 @@ static void chain_block(struct parser *p, struct chain *c)
 	struct define *outer = p->defs;
 	struct tokvec v = { 0 };
 	struct token t;
+	bool commented = false;	/* the block gave the chain its comment */
+	char b[256];
 
 	while (!p->stop) {
 		const struct token *pk = peek(p);
@@ -3855,11 +3887,22 @@ static void chain_block(struct parser *p, struct chain *c)
 			cmd_define(p, &t);
 			continue;
 		}
+		if (tok_is(pk, "comment") && peek_at(p, 1)->type == T_STRING) {
+			/* The chain's comment, wherever it stands among the
+			 * rules; a rule never starts with one. */
+			next(p, &t);
+			if (collect(p, &v) == T_PUNCT)
+				unseparated(p, "");
+			if (v.n > 1)
+				perr(p, &v.t[1].loc, "syntax error, unexpected %s, expecting newline or semicolon",
+				     unexpected_text(&v.t[1], b, sizeof(b)));
+			else if (commented)
+				perr(p, &t.loc, "You can only specify this once. This statement is duplicated.");
+			commented = true;
+			continue;
+		}
 		if (tok_is(pk, "type") || tok_is(pk, "policy") || tok_is(pk, "devices") ||
-		    tok_is(pk, "device") || (tok_is(pk, "comment") && !c->nrules &&
-					     peek_at(p, 1)->type == T_STRING &&
-					     (peek_at(p, 2)->type == T_NL ||
-					      tok_punct(peek_at(p, 2), ';')))) {
+		    tok_is(pk, "device")) {
 			next(p, &t);
 			if (collect(p, &v) == T_PUNCT)
 				unseparated(p, "");
@@ -4291,7 +4334,10 @@ static void cmd_object(struct parser *p, const struct token *verb, const struct 
 			}
 		}
 		collect(p, &v);
-		if (v.n) {
+		if (v.n && tok_is(&v.t[0], "comment")) {
+			/* a comment is the chain's in a block, never a rule */
+			perr(p, &v.t[0].loc, "syntax error, unexpected comment");
+		} else if (v.n) {
 			struct rule *r = chain_add_rule(p->rs, c, pos);
 
 			read_rule(p, r, v.t, v.n);
