@@ -100,7 +100,7 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
 	return t;
 }
 
-/* The index of a table's chains (nameidx.h). */
+/* The index of a table's chains, and of its sets (nameidx.h). */
 static void *chain_at(const void *items, uint32_t i)
 {
 	return ((struct chain *const *)items)[i];
@@ -112,6 +112,18 @@ static const char *chain_name(const void *item)
 }
 
 static const struct name_kind chain_kind = { chain_at, chain_name };
+
+static void *set_at(const void *items, uint32_t i)
+{
+	return ((struct set *const *)items)[i];
+}
+
+static const char *set_name(const void *item)
+{
+	return ((const struct set *)item)->name;
+}
+
+static const struct name_kind set_kind = { set_at, set_name };
 
 struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create)
@@ -142,10 +154,8 @@ const struct chain *table_find_chain(const struct table *t, const char *name)
 
 const struct set *table_find_set(const struct table *t, const char *name)
 {
-	for (uint32_t i = 0; i < t->nsets; i++)
-		if (strcmp(t->sets[i]->name, name) == 0)
-			return t->sets[i];
-	return NULL;
+	return nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets, name,
+			    nameidx_hash(&t->set_index, name, strlen(name)));
 }
 
 void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
@@ -158,21 +168,23 @@ void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
 struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 		      bool create)
 {
-	struct set *s;
+	size_t len = strlen(name);
+	uint32_t h = nameidx_hash(&t->set_index, name, len);
+	struct set *s = nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets,
+				     name, h);
 
-	for (uint32_t i = 0; i < t->nsets; i++)
-		if (strcmp(t->sets[i]->name, name) == 0)
-			return t->sets[i];
-	if (!create)
-		return NULL;
-	s = arena_alloc(&rs->arena, sizeof(*s));
+	if (s || !create)
+		return s;
+	/* as a chain's, the name right after the set */
+	s = arena_alloc(&rs->arena, sizeof(*s) + len + 1);
 	s->table = t;
-	s->name = arena_strdup(&rs->arena, name);
+	s->name = memcpy(s + 1, name, len + 1);
 	s->port_field = -1;
 	s->proto_field = -1;
 	s->data_port_field = -1;
 	GROW(rs, t->sets, t->nsets, t->asets);
 	t->sets[t->nsets++] = s;
+	nameidx_add(&rs->arena, &t->set_index, &set_kind, t->sets, t->nsets, h);
 	return s;
 }
 
@@ -201,6 +213,7 @@ void table_delete_chain(struct table *t, struct chain *c)
 void table_delete_set(struct table *t, struct set *s)
 {
 	REMOVE(t->sets, t->nsets, s);
+	nameidx_rebuild(&t->set_index, &set_kind, t->sets, t->nsets);
 }
 
 struct rule *chain_add_rule(struct ruleset *rs, struct chain *c, long pos)

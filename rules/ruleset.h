@@ -289,11 +289,12 @@ struct table {
 	const char *name;
 	struct chain **chains;		/* in the order they were made */
 	uint32_t nchains, achains;
-	/* chains by name (nameidx.h): private to ruleset.c, kept by
-	 * table_chain(), table_delete_chain() and table_rename_chain() */
-	struct name_index chain_index;
 	struct set **sets;		/* in the order they were made */
 	uint32_t nsets, asets;
+	/* chains and sets by name (nameidx.h): private to ruleset.c, kept
+	 * by table_chain(), table_set(), table_delete_chain(),
+	 * table_delete_set() and table_rename_chain() */
+	struct name_index chain_index, set_index;
 	struct loc loc;
 };
 
