@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
 #include <string.h>
 
 #include "nameidx.h"
@@ -91,14 +92,23 @@ static void grow(struct arena *a, struct name_index *x, uint32_t n)
 	}
 }
 
+static bool named(const struct name_kind *k, const void *item,
+		  const char *name, size_t len)
+{
+	const char *s = k->name(item);
+
+	return strlen(s) == len && memcmp(s, name, len) == 0;
+}
+
 void *nameidx_find(const struct name_index *x, const struct name_kind *k,
-		   const void *items, uint32_t n, const char *name, uint32_t h)
+		   const void *items, uint32_t n, const char *name, size_t len,
+		   uint32_t h)
 {
 	if (!x->slots) {
 		for (uint32_t i = 0; i < n; i++) {
 			void *item = k->at(items, i);
 
-			if (strcmp(k->name(item), name) == 0)
+			if (named(k, item, name, len))
 				return item;
 		}
 		return NULL;
@@ -106,8 +116,7 @@ void *nameidx_find(const struct name_index *x, const struct name_kind *k,
 	/* the hash is kept beside the pointer: no item is read for a miss */
 	for (uint32_t i = h & (x->size - 1); x->slots[i].item;
 	     i = (i + 1) & (x->size - 1))
-		if (x->slots[i].hash == h &&
-		    strcmp(k->name(x->slots[i].item), name) == 0)
+		if (x->slots[i].hash == h && named(k, x->slots[i].item, name, len))
 			return x->slots[i].item;
 	return NULL;
 }

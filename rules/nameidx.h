@@ -57,16 +57,17 @@ static inline uint32_t nameidx_hash(const struct name_index *x,
 }
 
 /*
- * The first item of ITEMS (N of kind K, indexed by X) named NAME, or NULL.
- * H: nameidx_hash() of NAME.
+ * The first item of ITEMS (N of kind K, indexed by X) named NAME (LEN
+ * bytes, NUL-terminated or not), or NULL.  H: nameidx_hash() of NAME.
  */
 void *nameidx_find(const struct name_index *x, const struct name_kind *k,
-		   const void *items, uint32_t n, const char *name, uint32_t h);
+		   const void *items, uint32_t n, const char *name, size_t len,
+		   uint32_t h);
 
 /*
  * ITEMS[N - 1] was just appended: X indexes it, growing in arena A when
  * three quarters full, or is built once the array is no longer short.
- * H: nameidx_hash() of its name, taken before it was appended.  An item
+ * H: nameidx_hash() of its name, taken before this call.  An item
  * named as one before it is indexed too: lookups keep finding the first.
  */
 void nameidx_add(struct arena *a, struct name_index *x, const struct name_kind *k,

@@ -131,7 +131,7 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 	size_t len = strlen(name);
 	uint32_t h = nameidx_hash(&t->chain_index, name, len);
 	struct chain *c = nameidx_find(&t->chain_index, &chain_kind, t->chains,
-				       t->nchains, name, h);
+				       t->nchains, name, len, h);
 
 	if (c || !create)
 		return c;
@@ -148,14 +148,18 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 
 const struct chain *table_find_chain(const struct table *t, const char *name)
 {
+	size_t len = strlen(name);
+
 	return nameidx_find(&t->chain_index, &chain_kind, t->chains, t->nchains,
-			    name, nameidx_hash(&t->chain_index, name, strlen(name)));
+			    name, len, nameidx_hash(&t->chain_index, name, len));
 }
 
 const struct set *table_find_set(const struct table *t, const char *name)
 {
+	size_t len = strlen(name);
+
 	return nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets, name,
-			    nameidx_hash(&t->set_index, name, strlen(name)));
+			    len, nameidx_hash(&t->set_index, name, len));
 }
 
 void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
@@ -171,7 +175,7 @@ struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 	size_t len = strlen(name);
 	uint32_t h = nameidx_hash(&t->set_index, name, len);
 	struct set *s = nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets,
-				     name, h);
+				     name, len, h);
 
 	if (s || !create)
 		return s;
