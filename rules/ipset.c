@@ -128,18 +128,18 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 			     (int)w[2].len, type);
 		return;
 	}
-	/* "hash:ip,port,net": which dimension is the port */
-	for (const char *d = dims + 1; d < type + w[2].len; k++) {
-		size_t len = strcspn(d, ",");
+	/* "hash:ip,port,net": which dimension is the port.  Only the word
+	 * is searched: the text after it holds no NUL until the file ends. */
+	for (const char *d = dims + 1, *end = type + w[2].len; d < end; k++) {
+		const char *comma = memchr(d, ',', (size_t)(end - d));
+		size_t len = (size_t)((comma ? comma : end) - d);
 
-		if (d + len > type + w[2].len)
-			len = (size_t)(type + w[2].len - d);
 		if (len == 4 && memcmp(d, "port", 4) == 0) {
 			has_port = true;
 			port_dim = k;
 		}
 		d += len;
-		if (d < type + w[2].len && *d == ',') {
+		if (comma) {
 			d++;
 			ndims++;
 		}
