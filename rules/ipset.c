@@ -13,13 +13,40 @@
 #include "services.h"
 
 struct ipset_db {
-	struct ruleset *rs;	/* owns the strings and port arrays */
+	struct ruleset *rs;	/* owns the strings, port arrays and indexes */
 	const struct registry *reg;
-	struct ipset_info **sets;
-	size_t n, a;
-	char **names;		/* every set, with or without ports */
-	size_t nnames, anames;
+	struct ipset_info **sets;	/* malloc'd, in file order */
+	uint32_t n, a;
+	char **names;		/* every set, with or without ports (malloc'd) */
+	uint32_t nnames, anames;
+	/* by name (nameidx.h): a file may create thousands of sets, each
+	 * named by an "add" line or more and by rules */
+	struct name_index sets_index, names_index;
 };
+
+static void *info_at(const void *items, uint32_t i)
+{
+	return ((struct ipset_info *const *)items)[i];
+}
+
+static const char *info_name(const void *item)
+{
+	return ((const struct ipset_info *)item)->name;
+}
+
+static const struct name_kind info_kind = { info_at, info_name };
+
+static void *name_at(const void *items, uint32_t i)
+{
+	return ((char *const *)items)[i];
+}
+
+static const char *name_self(const void *item)
+{
+	return item;
+}
+
+static const struct name_kind name_kind = { name_at, name_self };
 
 struct word {
 	const char *s;
@@ -56,20 +83,17 @@ static bool word_is(const struct word *w, const char *s)
 	return strlen(s) == w->len && memcmp(w->s, s, w->len) == 0;
 }
 
+/* The first set named S (LEN bytes) with ports, or a list:set. */
 static struct ipset_info *find(const struct ipset_db *db, const char *s, size_t len)
 {
-	for (size_t i = 0; i < db->n; i++)
-		if (strlen(db->sets[i]->name) == len && memcmp(db->sets[i]->name, s, len) == 0)
-			return db->sets[i];
-	return NULL;
+	return nameidx_find(&db->sets_index, &info_kind, db->sets, db->n, s, len,
+			    nameidx_hash(&db->sets_index, s, len));
 }
 
 static bool known_name(const struct ipset_db *db, const char *s, size_t len)
 {
-	for (size_t i = 0; i < db->nnames; i++)
-		if (strlen(db->names[i]) == len && memcmp(db->names[i], s, len) == 0)
-			return true;
-	return false;
+	return nameidx_find(&db->names_index, &name_kind, db->names, db->nnames,
+			    s, len, nameidx_hash(&db->names_index, s, len));
 }
 
 static void create(struct ipset_db *db, const struct word *w, size_t n)
@@ -77,6 +101,8 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 	struct ruleset *rs = db->rs;
 	const char *type, *dims;
 	struct ipset_info *info;
+	char *name;
+	uint32_t h;
 	size_t k = 0, port_dim = 0, ndims = 1;
 	bool has_port = false, list;
 
@@ -90,7 +116,11 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 		if (!db->names)
 			oom();
 	}
-	db->names[db->nnames++] = arena_strndup(&rs->arena, w[1].s, w[1].len);
+	name = arena_strndup(&rs->arena, w[1].s, w[1].len);
+	/* hashed as it is kept, up to a NUL the word may hold */
+	h = nameidx_hash(&db->names_index, name, strlen(name));
+	db->names[db->nnames++] = name;
+	nameidx_add(&rs->arena, &db->names_index, &name_kind, db->names, db->nnames, h);
 	type = w[2].s;
 	dims = memchr(type, ':', w[2].len);
 	if (!dims) {
@@ -98,18 +128,18 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 			     (int)w[2].len, type);
 		return;
 	}
-	/* "hash:ip,port,net": which dimension is the port */
-	for (const char *d = dims + 1; d < type + w[2].len; k++) {
-		size_t len = strcspn(d, ",");
+	/* "hash:ip,port,net": which dimension is the port.  Only the word
+	 * is searched: the text after it holds no NUL until the file ends. */
+	for (const char *d = dims + 1, *end = type + w[2].len; d < end; k++) {
+		const char *comma = memchr(d, ',', (size_t)(end - d));
+		size_t len = (size_t)((comma ? comma : end) - d);
 
-		if (d + len > type + w[2].len)
-			len = (size_t)(type + w[2].len - d);
 		if (len == 4 && memcmp(d, "port", 4) == 0) {
 			has_port = true;
 			port_dim = k;
 		}
 		d += len;
-		if (d < type + w[2].len && *d == ',') {
+		if (comma) {
 			d++;
 			ndims++;
 		}
@@ -119,7 +149,7 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 		return;
 	info = arena_alloc(&rs->arena, sizeof(*info));
 	info->list = list;
-	info->name = db->names[db->nnames - 1];
+	info->name = name;
 	info->dims = (unsigned)ndims;
 	info->port_dim = (unsigned)port_dim;
 	info->loc = w[1].loc;
@@ -129,7 +159,9 @@ static void create(struct ipset_db *db, const struct word *w, size_t n)
 		if (!db->sets)
 			oom();
 	}
+	h = nameidx_hash(&db->sets_index, name, strlen(name));
 	db->sets[db->n++] = info;
+	nameidx_add(&rs->arena, &db->sets_index, &info_kind, db->sets, db->n, h);
 }
 
 static bool port_value(struct ipset_db *db, const char *s, size_t len,

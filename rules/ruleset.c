@@ -100,128 +100,38 @@ struct table *ruleset_table(struct ruleset *rs, enum family family,
 	return t;
 }
 
-/*
- * Chains by name: kube-proxy's rulesets hold tens of thousands of chains
- * and name one in nearly every rule.  The index is rebuilt when it fills
- * or loses a chain (rare); while a table has few chains it is not needed.
- */
-#define CHASH_MIN 16
-
-/*
- * Eight bytes at a time (the last eight overlap the ones before when the
- * length is not a multiple), multiplied in; the index takes the high half,
- * where every byte has reached.  Names are "KUBE-SEP-" and 16 letters.
- */
-uint32_t name_hash(const char *s, size_t len)
+/* The index of a table's chains, and of its sets (nameidx.h). */
+static void *chain_at(const void *items, uint32_t i)
 {
-	const uint64_t k = 0x9e3779b97f4a7c15ull;
-	uint64_t h = len * k, w;
-
-	if (len < 8) {
-		w = 0;
-		for (size_t i = 0; i < len; i++)
-			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
-		h = (h ^ w) * k;
-	} else {
-		for (size_t i = 0; i + 8 < len; i += 8) {
-			memcpy(&w, s + i, 8);
-			h = ((h << 5 | h >> 59) ^ w) * k;
-		}
-		memcpy(&w, s + len - 8, 8);
-		h = ((h << 5 | h >> 59) ^ w) * k;
-	}
-	h ^= h >> 29;
-	return (uint32_t)((h * k) >> 32);
+	return ((struct chain *const *)items)[i];
 }
 
-static void chash_put_h(struct table *t, struct chain *c, uint32_t h)
+static const char *chain_name(const void *item)
 {
-	uint32_t i = h & (t->chash_size - 1);
-
-	while (t->chash[i].chain)
-		i = (i + 1) & (t->chash_size - 1);
-	t->chash[i].hash = h;
-	t->chash[i].chain = c;
+	return ((const struct chain *)item)->name;
 }
 
-static void chash_put(struct table *t, struct chain *c)
+static const struct name_kind chain_kind = { chain_at, chain_name };
+
+static void *set_at(const void *items, uint32_t i)
 {
-	chash_put_h(t, c, name_hash(c->name, strlen(c->name)));
+	return ((struct set *const *)items)[i];
 }
 
-/*
- * Filled up to three quarters: probes stay short, and the index of
- * kube-proxy's 36,000 chains is 1 MiB, not 2, which matters more: nearly
- * every lookup there misses the cache.
- */
-static uint32_t chash_size_for(uint32_t nchains)
+static const char *set_name(const void *item)
 {
-	uint32_t size = CHASH_MIN * 2;
-
-	while (size / 4 * 3 < nchains)
-		size *= 2;
-	return size;
+	return ((const struct set *)item)->name;
 }
 
-static void chash_rebuild(struct ruleset *rs, struct table *t)
-{
-	uint32_t size = chash_size_for(t->nchains);
-
-	/* the old index stays in the arena: rebuilding doubles, so the
-	 * waste is bounded by the final size */
-	if (size != t->chash_size)
-		t->chash = arena_alloc(&rs->arena, size * sizeof(*t->chash));
-	else
-		memset(t->chash, 0, size * sizeof(*t->chash));
-	t->chash_size = size;
-	for (uint32_t i = 0; i < t->nchains; i++)
-		chash_put(t, t->chains[i]);
-}
-
-/* A bigger index from the full one, for every chain but the one just
- * added: the names are not hashed again. */
-static void chash_grow(struct ruleset *rs, struct table *t)
-{
-	struct chash_slot *old = t->chash;
-	uint32_t oldsize = t->chash_size, size = chash_size_for(t->nchains);
-
-	t->chash = arena_alloc(&rs->arena, size * sizeof(*t->chash));
-	t->chash_size = size;
-	for (uint32_t i = 0; i < oldsize; i++)
-		if (old[i].chain)
-			chash_put_h(t, old[i].chain, old[i].hash);
-}
-
-/* H: name_hash() of NAME where T has an index */
-static struct chain *chain_find_h(const struct table *t, const char *name,
-				  uint32_t h)
-{
-	if (!t->chash) {
-		for (uint32_t i = 0; i < t->nchains; i++)
-			if (strcmp(t->chains[i]->name, name) == 0)
-				return t->chains[i];
-		return NULL;
-	}
-	/* the hash is kept beside the pointer: no chain is read for a miss */
-	for (uint32_t i = h & (t->chash_size - 1); t->chash[i].chain;
-	     i = (i + 1) & (t->chash_size - 1))
-		if (t->chash[i].hash == h &&
-		    strcmp(t->chash[i].chain->name, name) == 0)
-			return t->chash[i].chain;
-	return NULL;
-}
-
-static struct chain *chain_find(const struct table *t, const char *name)
-{
-	return chain_find_h(t, name, t->chash ? name_hash(name, strlen(name)) : 0);
-}
+static const struct name_kind set_kind = { set_at, set_name };
 
 struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create)
 {
 	size_t len = strlen(name);
-	uint32_t h = t->chash ? name_hash(name, len) : 0;
-	struct chain *c = chain_find_h(t, name, h);
+	uint32_t h = nameidx_hash(&t->chain_index, name, len);
+	struct chain *c = nameidx_find(&t->chain_index, &chain_kind, t->chains,
+				       t->nchains, name, len, h);
 
 	if (c || !create)
 		return c;
@@ -231,55 +141,54 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 	c->name = memcpy(c + 1, name, len + 1);
 	GROW(rs, t->chains, t->nchains, t->achains);
 	t->chains[t->nchains++] = c;
-	if (t->chash) {
-		if (t->nchains > t->chash_size / 4 * 3)
-			chash_grow(rs, t);
-		chash_put_h(t, c, h);
-	} else if (t->nchains > CHASH_MIN) {
-		chash_rebuild(rs, t);
-	}
+	nameidx_add(&rs->arena, &t->chain_index, &chain_kind, t->chains,
+		    t->nchains, h);
 	return c;
 }
 
 const struct chain *table_find_chain(const struct table *t, const char *name)
 {
-	return chain_find(t, name);
+	size_t len = strlen(name);
+
+	return nameidx_find(&t->chain_index, &chain_kind, t->chains, t->nchains,
+			    name, len, nameidx_hash(&t->chain_index, name, len));
 }
 
 const struct set *table_find_set(const struct table *t, const char *name)
 {
-	for (uint32_t i = 0; i < t->nsets; i++)
-		if (strcmp(t->sets[i]->name, name) == 0)
-			return t->sets[i];
-	return NULL;
+	size_t len = strlen(name);
+
+	return nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets, name,
+			    len, nameidx_hash(&t->set_index, name, len));
 }
 
 void table_rename_chain(struct ruleset *rs, struct table *t, struct chain *c,
 			const char *name)
 {
 	c->name = arena_strdup(&rs->arena, name);
-	if (t->chash)
-		chash_rebuild(rs, t);
+	nameidx_rebuild(&t->chain_index, &chain_kind, t->chains, t->nchains);
 }
 
 struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 		      bool create)
 {
-	struct set *s;
+	size_t len = strlen(name);
+	uint32_t h = nameidx_hash(&t->set_index, name, len);
+	struct set *s = nameidx_find(&t->set_index, &set_kind, t->sets, t->nsets,
+				     name, len, h);
 
-	for (uint32_t i = 0; i < t->nsets; i++)
-		if (strcmp(t->sets[i]->name, name) == 0)
-			return t->sets[i];
-	if (!create)
-		return NULL;
-	s = arena_alloc(&rs->arena, sizeof(*s));
+	if (s || !create)
+		return s;
+	/* as a chain's, the name right after the set */
+	s = arena_alloc(&rs->arena, sizeof(*s) + len + 1);
 	s->table = t;
-	s->name = arena_strdup(&rs->arena, name);
+	s->name = memcpy(s + 1, name, len + 1);
 	s->port_field = -1;
 	s->proto_field = -1;
 	s->data_port_field = -1;
 	GROW(rs, t->sets, t->nsets, t->asets);
 	t->sets[t->nsets++] = s;
+	nameidx_add(&rs->arena, &t->set_index, &set_kind, t->sets, t->nsets, h);
 	return s;
 }
 
@@ -302,17 +211,13 @@ void ruleset_delete_table(struct ruleset *rs, struct table *t)
 void table_delete_chain(struct table *t, struct chain *c)
 {
 	REMOVE(t->chains, t->nchains, c);
-	if (t->chash) {
-		/* open addressing: rebuild in place, the size is enough */
-		memset(t->chash, 0, t->chash_size * sizeof(*t->chash));
-		for (uint32_t i = 0; i < t->nchains; i++)
-			chash_put(t, t->chains[i]);
-	}
+	nameidx_rebuild(&t->chain_index, &chain_kind, t->chains, t->nchains);
 }
 
 void table_delete_set(struct table *t, struct set *s)
 {
 	REMOVE(t->sets, t->nsets, s);
+	nameidx_rebuild(&t->set_index, &set_kind, t->sets, t->nsets);
 }
 
 struct rule *chain_add_rule(struct ruleset *rs, struct chain *c, long pos)

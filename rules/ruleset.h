@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "nameidx.h"
 
 /* A span in a source file: line and columns are 1-based, col_end inclusive. */
 struct loc {
@@ -283,20 +284,17 @@ static inline bool set_is_vmap(const struct set *s)
 #define SET_F_TIMEOUT	(1u << 2)
 #define SET_F_DYNAMIC	(1u << 3)
 
-struct chash_slot {
-	uint32_t hash;
-	struct chain *chain;
-};
-
 struct table {
 	uint8_t family;		/* enum family */
 	const char *name;
-	struct chain **chains;
+	struct chain **chains;		/* in the order they were made */
 	uint32_t nchains, achains;
-	struct chash_slot *chash;	/* chains by name (open addressing); private */
-	uint32_t chash_size;
-	struct set **sets;
+	struct set **sets;		/* in the order they were made */
 	uint32_t nsets, asets;
+	/* chains and sets by name (nameidx.h): private to ruleset.c, kept
+	 * by table_chain(), table_set(), table_delete_chain(),
+	 * table_delete_set() and table_rename_chain() */
+	struct name_index chain_index, set_index;
 	struct loc loc;
 };
 
@@ -328,6 +326,7 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 			  const char *name, bool create);
 /* The chain NAME of T, or NULL: for readers of a finished model. */
 const struct chain *table_find_chain(const struct table *t, const char *name);
+/* The set or map NAME of T, or NULL. */
 const struct set *table_find_set(const struct table *t, const char *name);
 struct set *table_set(struct ruleset *rs, struct table *t, const char *name,
 		      bool create);
@@ -421,9 +420,6 @@ bool portset_add_bitwise(struct ruleset *rs, struct portset *ps,
 
 const char *family_name(enum family f);
 int family_from_name(const char *s);
-/* A hash of the name S (LEN bytes) for indexes by name: chains, nft
- * variables.  Its low bits are as good as its high ones. */
-uint32_t name_hash(const char *s, size_t len);
 const char *hook_name(enum hook h);
 const char *verdict_name(enum verdict v);
 /* The verdict a statement names (NAME, LEN bytes: "accept" ... "queue"),
