@@ -1134,6 +1134,25 @@ static bool stmt_verdict(struct jctx *j, struct rule *r, const char *name,
  * rule->l4: those, or else those whose header fields it matches; 0: none.
  * *RET_CT: those its ct [original|reply] protocol allows; 0: any.
  */
+/* The transport headers whose fields expression E reads: "tcp dport", or
+ * each component of a concatenation ("ip daddr . tcp dport"). */
+static unsigned header_protos(const json_t *e)
+{
+	json_t *cc = json_object_get(e, "concat"), *c;
+	json_t *p = json_object_get(e, "payload");
+	unsigned bits = 0;
+	size_t i;
+
+	if (json_is_array(cc)) {
+		json_array_foreach(cc, i, c)
+			bits |= header_protos(c);
+		return bits;
+	}
+	if (jstr(p, "protocol") && jstr(p, "field"))
+		bits = l4_from_word(jstr(p, "protocol"));
+	return bits;
+}
+
 static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4, unsigned *ret_ct)
 {
 	unsigned cons = 0, excl = 0, hdr = 0, ct = 0, b;
@@ -1142,9 +1161,10 @@ static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4, unsigned *
 	size_t i;
 
 	json_array_foreach(expr, i, stmt) {
-		json_t *p;
-
 		name = obj_key(stmt, &v);
+		/* "tcp dport vmap { ... }": a header field too */
+		if (name && strcmp(name, "vmap") == 0)
+			hdr |= header_protos(json_object_get(v, "key"));
 		if (!name || strcmp(name, "match") != 0)
 			continue;
 		b = l4_constraint(v);
@@ -1156,10 +1176,8 @@ static unsigned rule_constraint(const json_t *expr, unsigned *ret_l4, unsigned *
 		b = ct_l4_constraint(v);
 		if (b)
 			ct = ct && (ct & b) ? ct & b : b;
-		/* a header field: "udp dport 53" */
-		p = json_object_get(json_object_get(v, "left"), "payload");
-		if (jstr(p, "protocol") && jstr(p, "field"))
-			hdr |= l4_from_word(jstr(p, "protocol"));
+		/* a header field: "udp dport 53", "ip daddr . udp dport" */
+		hdr |= header_protos(json_object_get(v, "left"));
 	}
 	*ret_ct = ct;
 	cons = cons && !(cons & L4_ANY) ? cons : 0;
