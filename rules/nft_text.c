@@ -1269,6 +1269,18 @@ static void key_overlaps(struct parser *p, struct keyspans *ks, bool interval, b
 	}
 }
 
+/* The keys KS of a map written in a rule, which is an interval map when a
+ * key is a range; KS is freed. */
+static void rule_map_keys(struct parser *p, struct keyspans *ks)
+{
+	bool interval = false;
+
+	for (size_t k = 0; k < ks->n && !interval; k++)
+		interval = ks->v[k].lo != ks->v[k].hi;
+	key_overlaps(p, ks, interval, true);
+	free(ks->v);
+}
+
 /*
  * A protocol as nft reads an inet_proto value: a number (6, 0x11, 010 in
  * octal) or a name from the protocols database, where the transport
@@ -1608,16 +1620,7 @@ static void match_value(struct rulectx *c, struct port_match *m,
 			e.spans = concat ? NULL : &ks;
 			reserve_elems(c, m, &e.alits);
 			for_each_elem(c, port_elem, &e);
-			/* a map in a rule is an interval map when a key is a range */
-			for (size_t k = 0; k < ks.n; k++) {
-				if (ks.v[k].lo != ks.v[k].hi) {
-					key_overlaps(c->p, &ks, true, true);
-					break;
-				}
-				if (k + 1 == ks.n)
-					key_overlaps(c->p, &ks, false, true);
-			}
-			free(ks.v);
+			rule_map_keys(c->p, &ks);
 		} else {
 			perr(c->p, &t->loc, "'%.*s' needs '{' or a named map", (int)t->len, t->s);
 		}
@@ -2600,6 +2603,8 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 		}
 		c->i++;
 	} else if (c->i < c->n && tok_punct(&c->t[c->i], '{')) {
+		struct keyspans ks = { 0 };
+
 		if (addr_first) {
 			/* "addr . port" data, or "addr:port", or just "addr" */
 			for (size_t j = c->i; j < c->n && !tok_punct(&c->t[j], '}'); j++)
@@ -2613,7 +2618,11 @@ static bool nat_map(struct rulectx *c, struct nat_target **slot, bool addr_first
 						x.data_port = 1;
 				}
 		}
+		/* a one-port key: its elements are checked as a rule's map's */
+		if (x.key_port && ncomp == 1)
+			x.key.spans = &ks;
 		for_each_elem(c, nat_map_elem, &x);
+		rule_map_keys(c->p, &ks);
 		has_port = has_port || x.data_port >= 0 || (*slot && (*slot)->nlits);
 	} else {
 		perr(c->p, &c->t[end].loc, "'map' needs '{' or a named map");
