@@ -225,6 +225,7 @@ struct rule *chain_add_rule(struct ruleset *rs, struct chain *c, long pos)
 	struct rule *r = arena_alloc(&rs->arena, sizeof(*r));
 
 	r->chain = c;
+	r->seq = rs->nread++;
 	GROW(rs, c->rules, c->nrules, c->arules);
 	if (pos < 0 || (unsigned long)pos >= c->nrules) {
 		c->rules[c->nrules++] = r;
@@ -635,6 +636,7 @@ void ruleset_resolve_sets(struct ruleset *rs)
 				resolve_lit_targets(rs, t, t->sets[si]->lits,
 						    t->sets[si]->nlits);
 	}
+	ruleset_check_jumps(rs);
 }
 
 static const char *const family_names[] = {

@@ -208,6 +208,8 @@ struct rule {
 	bool ct_states_negated;
 	bool comment_hidden;	/* a comment the input does not show (nft -j
 				 * of iptables-nft's "-m comment") */
+	uint32_t seq;		/* the order rules were read in, all chains
+				 * together: the order they are loaded */
 	const char *target;	/* jump/goto chain */
 	struct port_match *matches;
 	uint32_t nmatches, amatches;
@@ -306,6 +308,7 @@ struct ruleset {
 	uint32_t ntables, atables;
 	struct diag *diags, **diag_tail;
 	uint32_t nerrors, nwarnings;
+	uint32_t nread;		/* rules read (struct rule's seq) */
 };
 
 struct ruleset *ruleset_new(void);
@@ -392,6 +395,13 @@ void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
  * once everything is read (sets may come after rules).
  */
 void ruleset_resolve_sets(struct ruleset *rs);
+
+/*
+ * The rule that takes the jumps below a base chain as deep as the kernel
+ * refuses (a loop, or 16 levels), an error in each table that has one;
+ * called by ruleset_resolve_sets().
+ */
+void ruleset_check_jumps(struct ruleset *rs);
 
 /* Port sets: add ranges in any order, then normalize (sort and merge). */
 void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
