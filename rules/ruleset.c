@@ -528,6 +528,14 @@ bool portset_add_bitwise(struct ruleset *rs, struct portset *ps,
 	return true;
 }
 
+/* Whether R's NAT target ports come from the map NAME ("dnat to tcp dport
+ * map @name", whose key is a match of R too). */
+static bool nat_map_named(const struct rule *r, const char *name)
+{
+	return (r->nat && r->nat->map && strcmp(r->nat->map, name) == 0) ||
+	       (r->snat && r->snat->map && strcmp(r->snat->map, name) == 0);
+}
+
 static void resolve_nat(struct ruleset *rs, struct table *t, struct nat_target *n)
 {
 	struct set *s = table_set(rs, t, n->map, false);
@@ -605,6 +613,8 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					if (!m->set || m->ports.n || m->source == SRC_IPSET)
 						continue;
 					s = table_set(rs, t, m->set, false);
+					if (!s && nat_map_named(r, m->set))
+						continue;	/* reported as the NAT's map */
 					if (!s) {
 						ruleset_diag(rs, DIAG_ERROR, &m->loc,
 							     "set '%s' does not exist in table %s %s",
