@@ -70,6 +70,9 @@ struct ctx {
 	 * 0 or an index before RUN_FROM for a free slot */
 	uint32_t *said;
 	size_t said_mask, run_from;
+	/* conj_ports() of the match being checked, and room to make it */
+	struct portrange *clip, *clip_tmp;
+	uint32_t nclip, aclip;
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -1347,12 +1350,98 @@ static void covered_lits(const struct port_lit *lits, uint32_t n, bool *covered)
 		free(r);
 }
 
+/* Whether port matches A and B stand for one value the rule compares
+ * twice: "tcp dport >= 1024 tcp dport <= 2000".  Not the matches a
+ * concatenation with a protocol became (rule_split_protos()): those are
+ * alternatives. */
+static bool conjoined(const struct port_match *a, const struct port_match *b)
+{
+	return a != b && !a->proto_comp && !b->proto_comp &&
+	       a->field == b->field && a->field != FIELD_PORT &&
+	       a->protos == b->protos && !b->negated &&
+	       (b->kind == MATCH_VALUE || b->kind == MATCH_SET) && b->source != SRC_CT &&
+	       (a->source == SRC_CT) == (b->source == SRC_CT);
+}
+
+/* Room for WANT pieces in C->clip and C->clip_tmp; C->clip is kept. */
+static void clip_room(struct ctx *c, uint32_t want)
+{
+	if (want <= c->aclip)
+		return;
+	c->aclip = want > 16 ? want : 16;
+	c->clip = realloc(c->clip, c->aclip * sizeof(*c->clip));
+	c->clip_tmp = realloc(c->clip_tmp, c->aclip * sizeof(*c->clip_tmp));
+	if (!c->clip || !c->clip_tmp)
+		oom();
+}
+
+/*
+ * The ports the rule's other matches on M's field and protocols let
+ * through, into C->clip: a rule's matches are a conjunction, and "tcp dport
+ * >= 1024 tcp dport <= 2000" opens 1024-2000, not 1024-65535 nor 0-2000.
+ * False when no other match has a say.
+ */
+static bool conj_ports(struct ctx *c, const struct port_match *m)
+{
+	bool any = false;
+
+	for (uint32_t i = 0; i < c->r->nmatches; i++) {
+		const struct port_match *o = &c->r->matches[i];
+		uint32_t n = 0, a = 0, b = 0;
+
+		if (!conjoined(m, o))
+			continue;
+		if (!any) {
+			clip_room(c, o->ports.n);
+			memcpy(c->clip, o->ports.r, o->ports.n * sizeof(*c->clip));
+			c->nclip = o->ports.n;
+			any = true;
+			continue;
+		}
+		/* two sorted lists: each piece of the intersection ends
+		 * where a piece of one of them does */
+		clip_room(c, c->nclip + o->ports.n);
+		while (a < c->nclip && b < o->ports.n) {
+			uint16_t lo = c->clip[a].lo > o->ports.r[b].lo ? c->clip[a].lo : o->ports.r[b].lo;
+			uint16_t hi = c->clip[a].hi < o->ports.r[b].hi ? c->clip[a].hi : o->ports.r[b].hi;
+
+			if (lo <= hi)
+				c->clip_tmp[n++] = (struct portrange){ lo, hi };
+			if (c->clip[a].hi < o->ports.r[b].hi)
+				a++;
+			else
+				b++;
+		}
+		memcpy(c->clip, c->clip_tmp, n * sizeof(*c->clip));
+		c->nclip = n;
+	}
+	return any;
+}
+
+/* check_value() of LO-HI where the rule's other matches let it through
+ * (CLIP, from conj_ports()), piece by piece; of all of it without. */
+static void check_clipped(struct ctx *c, uint16_t lo, uint16_t hi, unsigned protos,
+			  const struct loc *loc, bool clip)
+{
+	if (!clip) {
+		check_value(c, lo, hi, protos, loc, false);
+		return;
+	}
+	for (uint32_t k = 0; k < c->nclip; k++) {
+		uint16_t a = c->clip[k].lo > lo ? c->clip[k].lo : lo;
+		uint16_t b = c->clip[k].hi < hi ? c->clip[k].hi : hi;
+
+		if (a <= b)
+			check_value(c, a, b, protos, loc, false);
+	}
+}
+
 static void check_match(struct ctx *c, const struct port_match *m)
 {
 	const struct port_lit *lits = m->lits;
 	uint32_t nlits = m->nlits;
 	const struct set *s = match_set(c, m);
-	bool dport = m->field != FIELD_SPORT;
+	bool dport = m->field != FIELD_SPORT, clip;
 
 	if (s && !nlits && set_lits_apply(s, m)) {
 		lits = s->lits;
@@ -1372,6 +1461,7 @@ static void check_match(struct ctx *c, const struct port_match *m)
 			    lits[i].lo, lits[i].hi);
 	if (!dport || m->negated)
 		return;
+	clip = conj_ports(c, m);
 	if (nlits) {
 		bool admits = c->admits, *covered = NULL;
 
@@ -1404,7 +1494,7 @@ static void check_match(struct ctx *c, const struct port_match *m)
 					    (!lits[i].target ||
 					     named_target_accepts(c->walk, lits[i].target));
 			c->lit = &lits[i];
-			check_value(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, false);
+			check_clipped(c, lits[i].lo, lits[i].hi, m->protos, &lits[i].loc, clip);
 			c->lit = NULL;
 		}
 		c->admits = admits;
@@ -1419,7 +1509,7 @@ static void check_match(struct ctx *c, const struct port_match *m)
 		return;
 	}
 	for (uint32_t i = 0; i < m->ports.n; i++)
-		check_value(c, m->ports.r[i].lo, m->ports.r[i].hi, m->protos, &m->loc, false);
+		check_clipped(c, m->ports.r[i].lo, m->ports.r[i].hi, m->protos, &m->loc, clip);
 }
 
 static void check_nat(struct ctx *c, const struct nat_target *n)
@@ -1676,6 +1766,8 @@ void lint_ruleset(const struct ruleset *rs, const struct registry *reg,
 	}
 	free(c.words);
 	free(c.cov);
+	free(c.clip);
+	free(c.clip_tmp);
 	free(c.said);
 	lines_free(ls);
 }
