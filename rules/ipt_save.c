@@ -98,6 +98,8 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 {
 	size_t len = (size_t)(l->end - p);
 	const char *end = buf + len;
+	/* columns of BUF's bytes: BUF[i] is at column COL0 + i */
+	const uint32_t col0 = (uint32_t)(p - l->start) + 1;
 	char *q = buf;
 	int n = 0;
 
@@ -107,27 +109,25 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 	memset(buf + len, 0, SPLIT_PAD);
 	for (;;) {
 		const char *start, *stop;
+		struct ipt_arg *a;
 		char *w, *o;
 		bool quoted = false, open = false;
 
-		while (is_blank(*q) && q < end) {
+		/* most often one space */
+		for (; q < end && is_blank(*q); q++)
 			if (*q != ' ' && *q != '\t' && *q)
 				junk_blank(ir, l, p + (q - buf));
-			q++;
-		}
 		if (q >= end)
 			return n;
 		w = q;
 		/* Blanks, NUL and '"' are all below '#': the word runs to the
-		 * first byte below it that is one of them (not '!') */
-		for (;;) {
-			q = below_hash(q);
-			if (*q == '"' || is_blank(*q))
-				break;
-			q++;
-		}
+		 * first byte below it that is one of them (not '!', not
+		 * another control character) */
+		q = below_hash(q);
+		while (*q != '"' && !is_blank(*q))
+			q = below_hash(q + 1);
 		/* told here: a NUL takes its place once the word is cut */
-		if (*q != '"' && *q != ' ' && *q != '\t' && *q && q < end)
+		if (*q != ' ' && *q != '"' && *q != '\t' && *q && q < end)
 			junk_blank(ir, l, p + (q - buf));
 		o = q;
 		if (*q == '"') {
@@ -193,12 +193,18 @@ word_end:
 			ipt_error(ir, &loc, "more than %d arguments on one line", MAX_ARGS);
 			return -1;
 		}
-		args[n] = (struct ipt_arg){
-			.s = w, .len = (uint32_t)(o - w), .exact = !quoted,
-			.quoted = quoted, .loc = loc_at(l, start, stop), .raw = start,
-			.rawlen = (uint32_t)(stop - start),
-		};
-		n++;
+		/* field by field: a word is never empty, so its span is too */
+		a = &args[n++];
+		a->s = w;
+		a->len = (uint32_t)(o - w);
+		a->exact = !quoted;
+		a->quoted = quoted;
+		a->loc.file = l->file;
+		a->loc.line = l->no;
+		a->loc.col = col0 + (uint32_t)(w - buf);
+		a->loc.col_end = col0 + (uint32_t)(q - buf) - 1;
+		a->raw = start;
+		a->rawlen = (uint32_t)(q - w);
 	}
 }
 
