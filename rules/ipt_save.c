@@ -205,7 +205,17 @@ word_end:
 		a->loc.col_end = col0 + (uint32_t)(q - buf) - 1;
 		a->raw = start;
 		a->rawlen = (uint32_t)(q - w);
+		/* the blank that ended it is read (and now a NUL) */
+		q += o == q;
 	}
+}
+
+/* The digits from P on: where they end ("[0:0]" has a handful). */
+static const char *digits(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p;
 }
 
 /* "[123:4567]": packet and byte counters. */
@@ -215,11 +225,11 @@ static const char *counters(const char *p, const char *end)
 
 	if (p >= end || *p != '[')
 		return NULL;
-	q += strspn(q, "0123456789");
+	q = digits(q);
 	if (q >= end || *q != ':' || q == p + 1)
 		return NULL;
 	p = ++q;
-	q += strspn(q, "0123456789");
+	q = digits(q);
 	if (q >= end || *q != ']' || q == p)
 		return NULL;
 	return q + 1;
