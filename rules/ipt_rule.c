@@ -1315,6 +1315,13 @@ static bool shipped_match(const char *name)
 static bool read_ports(struct cmd *c, struct pspec *p);
 static bool nat_read(struct cmd *c);
 
+/* Whether MASK (LEN bytes) is a null one for FAMILY: "0", or all zeros
+ * as an address of the family ("0.0.0.0", "::"). */
+static bool null_mask(uint8_t family, const char *mask, size_t len)
+{
+	return len && strspn(mask, family == FAM_IP6 ? "0:" : "0.") >= len;
+}
+
 /*
  * Whether the addresses of "-s A,B/MASK" fit the family the input is
  * known to be: iptables finds no host "2001:db8::1", ip6tables none
@@ -1324,30 +1331,13 @@ static bool nat_read(struct cmd *c);
  */
 static bool addrs_of_family(struct cmd *c, const struct ipt_arg *a)
 {
-	/* a null mask: "0", or all zeros as an address of the family
-	 * ("0.0.0.0", "::") */
-	const char zero_sep = c->ir->family == FAM_IP6 ? ':' : '.';
-
 	for (const char *s = a->s; *s; ) {
-		const char *q = s, *slash = NULL;
-		bool v6 = false, v4, digits = true, null = true;
-		size_t len, alen;
+		size_t len = strcspn(s, ",");
+		size_t alen = strcspn(s, "/,");
+		bool v6 = memchr(s, ':', len) != NULL;
+		bool v4 = !v6 && alen && strspn(s, "0123456789.") == alen;
 
-		/* one pass over "ADDR[/MASK]" up to the next comma */
-		for (; *q && *q != ','; q++) {
-			v6 |= *q == ':';
-			if (slash)
-				null &= *q == '0' || *q == zero_sep;
-			else if (*q == '/')
-				slash = q;
-			else
-				digits &= (*q >= '0' && *q <= '9') || *q == '.';
-		}
-		len = (size_t)(q - s);
-		alen = slash ? (size_t)(slash - s) : len;
-		v4 = !v6 && alen && digits;
-
-		if (slash && slash + 1 < q && null)
+		if (alen < len && null_mask(c->ir->family, s + alen + 1, len - alen - 1))
 			v4 = v6 = false;
 		if ((c->ir->family == FAM_IP && v6) || (c->ir->family == FAM_IP6 && v4)) {
 			struct loc l = sub_loc(a, (size_t)(s - a->s), len);
