@@ -100,6 +100,7 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 	const char *end = buf + len;
 	/* columns of BUF's bytes: BUF[i] is at column COL0 + i */
 	const uint32_t col0 = (uint32_t)(p - l->start) + 1;
+	const struct loc at_line = { .file = l->file, .line = l->no };
 	char *q = buf;
 	int n = 0;
 
@@ -199,8 +200,7 @@ word_end:
 		a->len = (uint32_t)(o - w);
 		a->exact = !quoted;
 		a->quoted = quoted;
-		a->loc.file = l->file;
-		a->loc.line = l->no;
+		a->loc = at_line;
 		a->loc.col = col0 + (uint32_t)(w - buf);
 		a->loc.col_end = col0 + (uint32_t)(q - buf) - 1;
 		a->raw = start;
