@@ -2205,6 +2205,16 @@ static bool nat_ports(struct cmd *c, struct rule *r)
 	return true;
 }
 
+/* S (N bytes) put at O of BUF, as much of it as fits in its first SIZE - 1
+ * bytes (what snprintf() would keep); where it ends. */
+static size_t put_cut(char *buf, size_t size, size_t o, const char *s, size_t n)
+{
+	if (n > size - 1 - o)
+		n = size - 1 - o;
+	memcpy(buf + o, s, n);
+	return o + n;
+}
+
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
 {
 	const struct ipt_arg *a = &c->args[from], *b = &c->args[to - 1];
@@ -2218,7 +2228,8 @@ static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
 	    b->raw >= a->raw && b->raw - a->raw < 4096) {
 		bool contiguous = true;
 
-		for (size_t k = from; k < to; k++)
+		/* split() makes every argument of a restore line from its text */
+		for (size_t k = from; k < to && !c->ir->restore; k++)
 			contiguous &= c->args[k].raw && c->args[k].loc.line == a->loc.line;
 		if (contiguous) {
 			rule_add_opaque_src(c->ir->rs, r, a->raw,
@@ -2226,16 +2237,17 @@ static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
 			return;
 		}
 	}
+	/* the words joined by blanks, quoted where they were, cut to fit */
 	for (size_t k = from; k < to && o + 4 < sizeof(buf); k++) {
-		int w = snprintf(buf + o, sizeof(buf) - o,
-				 c->args[k].quoted ? "%s\"%s\"" : "%s%s",
-				 o ? " " : "", c->args[k].s);
+		const struct ipt_arg *x = &c->args[k];
 
-		if (w < 0)
-			break;
-		o += (size_t)w;
-		if (o >= sizeof(buf))
-			o = sizeof(buf) - 1;
+		if (o)
+			o = put_cut(buf, sizeof(buf), o, " ", 1);
+		if (x->quoted)
+			o = put_cut(buf, sizeof(buf), o, "\"", 1);
+		o = put_cut(buf, sizeof(buf), o, x->s, strlen(x->s));
+		if (x->quoted)
+			o = put_cut(buf, sizeof(buf), o, "\"", 1);
 	}
 	rule_add_opaque_n(c->ir->rs, r, buf, o, &loc);
 }
