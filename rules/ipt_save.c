@@ -304,7 +304,9 @@ static void chain_line(struct ipt_reader *ir, const struct line *l, const char *
 		ipt_error(ir, &args[0].loc, "invalid chain name '%s'", args[0].s);
 		return;
 	}
-	c = table_chain(ir->rs, ir->table, args[0].s, false);
+	/* a user chain's line ("-" for its policy) finds or makes it in one
+	 * lookup; a built-in chain is found either way */
+	c = table_chain(ir->rs, ir->table, args[0].s, strcmp(args[1].s, "-") == 0);
 	if (c && c->hook != HOOK_NONE) {
 		if (strcmp(args[1].s, "ACCEPT") == 0) {
 			c->policy = VERDICT_ACCEPT;
@@ -323,8 +325,6 @@ static void chain_line(struct ipt_reader *ir, const struct line *l, const char *
 			  args[0].s);
 		return;
 	}
-	if (!c)
-		c = table_chain(ir->rs, ir->table, args[0].s, true);
 	chain_flush(c);
 	c->loc = args[0].loc;
 }
