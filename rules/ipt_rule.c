@@ -840,8 +840,8 @@ static void add_match(struct cmd *c, struct rule *r, uint8_t field,
 		      const struct port_lit *lits, size_t nlits,
 		      const struct loc *loc)
 {
+	struct arena *arena = &c->ir->rs->arena;
 	struct port_match *m = rule_add_match(c->ir->rs, r);
-	uint32_t alits = 0;
 
 	m->field = field;
 	m->kind = MATCH_VALUE;
@@ -849,12 +849,21 @@ static void add_match(struct cmd *c, struct rule *r, uint8_t field,
 	m->protos = (uint8_t)protos;
 	m->negated = neg;
 	m->loc = *loc;
+	if (!nlits)
+		return;
+	/* the literals and their ranges, each array made at its size once
+	 * (most matches have one) rather than grown by lits_add() and
+	 * portset_add() */
+	m->lits = arena_alloc(arena, nlits * sizeof(*m->lits));
+	memcpy(m->lits, lits, nlits * sizeof(*lits));
+	m->nlits = (uint32_t)nlits;
+	m->ports.r = arena_alloc(arena, nlits * sizeof(*m->ports.r));
+	m->ports.a = (uint32_t)nlits;
 	for (size_t i = 0; i < nlits; i++) {
-		lits_add(c->ir->rs, &m->lits, &m->nlits, &alits, &lits[i]);
 		/* a reversed range (udp takes 10:5) is kept as written, and
 		 * matches no port */
 		if (lits[i].lo <= lits[i].hi)
-			portset_add(c->ir->rs, &m->ports, lits[i].lo, lits[i].hi);
+			m->ports.r[m->ports.n++] = (struct portrange){ lits[i].lo, lits[i].hi };
 	}
 	portset_normalize(&m->ports);
 }
@@ -2194,10 +2203,16 @@ static bool nat_ports(struct cmd *c, struct rule *r)
 	}
 	if (c->nat_id == O_ON_PORT && c->nat_lit.lo == 0 && c->nat_lit.hi == 0)
 		return true;	/* 0: the packet's own destination port */
-	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt));
+	/* the target and its one literal and range in one allocation */
+	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt) + sizeof(*nt->lits) +
+			 sizeof(*nt->ports.r));
 	nt->loc = c->nat_lit.loc;
-	lits_add(c->ir->rs, &nt->lits, &nt->nlits, &nt->alits, &c->nat_lit);
-	portset_add(c->ir->rs, &nt->ports, c->nat_lit.lo, c->nat_lit.hi);
+	nt->lits = (struct port_lit *)(nt + 1);
+	nt->lits[0] = c->nat_lit;
+	nt->nlits = nt->alits = 1;
+	nt->ports.r = (struct portrange *)(nt->lits + 1);
+	nt->ports.r[0] = (struct portrange){ c->nat_lit.lo, c->nat_lit.hi };
+	nt->ports.n = nt->ports.a = 1;
 	if (snat)
 		r->snat = nt;
 	else
