@@ -2341,6 +2341,12 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 	r->ct_states_negated = c->ct_states_neg;
 	if (c->comment)
 		r->comment = arena_strndup(&c->ir->rs->arena, c->comment, c->comment_len);
+	/* room for what the rule is most likely to get, made once: a
+	 * match per port option (an ipset's may make more) */
+	if (c->nports) {
+		r->matches = arena_alloc(&c->ir->rs->arena, c->nports * sizeof(*r->matches));
+		r->amatches = (uint32_t)c->nports;
+	}
 	for (size_t i = 0; i < c->nports; i++) {
 		const struct pspec *p = &c->ports[i];
 		bool ok;
@@ -2418,6 +2424,11 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 	}
 	if (c->nat_arg && !nat_ports(c, r))
 		return false;
+	/* and an expression per run of opaque arguments */
+	if (c->nopaque && !r->aopaque) {
+		r->opaque = arena_alloc(&c->ir->rs->arena, c->nopaque * sizeof(*r->opaque));
+		r->aopaque = (uint32_t)c->nopaque;
+	}
 	for (size_t i = 0; i < c->nopaque; i++)
 		opaque_run(c, r, c->opaque[i].from, c->opaque[i].to);
 	return true;
