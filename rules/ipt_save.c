@@ -592,7 +592,7 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 			ir.table = NULL;
 			bad_table = false;
 		} else {
-			const char *after = counters(q, l.end);
+			const char *after = *q == '[' ? counters(q, l.end) : NULL;
 			int n;
 			struct loc where;
 
