@@ -413,8 +413,6 @@ static const struct moddef {
 	{ "icmp6", OT_ICMP6, 0 },
 };
 
-enum { MOD_MULTIPORT = 4 };	/* modules[MOD_MULTIPORT] */
-
 enum tgt_kind {
 	TGT_CHAIN,		/* a user chain */
 	TGT_VERDICT,		/* ACCEPT, DROP, RETURN, QUEUE */
@@ -1427,7 +1425,7 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		if (!load_module(c, val->s, mod, val))
 			return;
 		/* a new instance: "-p tcp --dport 22 -m tcp --dport 23" */
-		if (mod == MOD_MULTIPORT)
+		if (mod >= 0 && modules[mod].tab == OT_MULTIPORT)
 			c->seen &= ~4u;
 		else if (c->proto_mod && streq(val->s, c->proto_mod))
 			c->seen &= ~3u;
