@@ -50,7 +50,7 @@ struct ipt_reader {
 	struct ipt_unsure *unsure;
 	size_t nunsure, aunsure;
 	struct cmd *cmd;	/* ipt_command's buffer */
-	struct word_memo *memo;	/* words already looked up in ipt_rule.c's tables */
+	struct ipt_words *words;	/* words already looked up in ipt_rule.c's tables */
 };
 
 struct ipt_spec {

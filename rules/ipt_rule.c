@@ -375,23 +375,42 @@ static const struct optdef reject_opts[] = {
 	{ NULL, NULL, 0, 0, false },
 };
 
+/* The tables of options, by number: opt_tables[] below. */
+enum opt_table {
+	OT_GENERAL, OT_TCP, OT_UDP, OT_SCTP, OT_DCCP, OT_MULTIPORT,
+	OT_CONNTRACK, OT_STATE, OT_COMMENT, OT_SET, OT_DNAT, OT_SNAT,
+	OT_MASQ, OT_REDIRECT, OT_TPROXY, OT_REJECT, OT_ICMP, OT_ICMP6, NOPT_TABLES,
+};
+
+/* Every table of options modules[] and targets[] name, and the general. */
+static const struct optdef *const opt_tables[NOPT_TABLES] = {
+	[OT_GENERAL] = general_opts, [OT_TCP] = tcp_opts,
+	[OT_UDP] = udp_opts, [OT_SCTP] = sctp_opts, [OT_DCCP] = dccp_opts,
+	[OT_MULTIPORT] = multiport_opts, [OT_CONNTRACK] = conntrack_opts,
+	[OT_STATE] = state_opts, [OT_COMMENT] = comment_opts,
+	[OT_SET] = set_opts, [OT_DNAT] = dnat_opts, [OT_SNAT] = snat_opts,
+	[OT_MASQ] = masq_opts, [OT_REDIRECT] = redirect_opts,
+	[OT_TPROXY] = tproxy_opts, [OT_REJECT] = reject_opts,
+	[OT_ICMP] = icmp_opts, [OT_ICMP6] = icmp6_opts,
+};
+
 /* Matches whose options portolan knows; other matches are kept opaque. */
 static const struct moddef {
 	const char *name;
-	const struct optdef *opts;
+	int8_t tab;		/* its options in opt_tables[] */
 	unsigned proto;		/* the L4 protocol "-p" must name; 0: any */
 } modules[] = {
-	{ "tcp", tcp_opts, L4_TCP },
-	{ "udp", udp_opts, L4_UDP },
-	{ "sctp", sctp_opts, L4_SCTP },
-	{ "dccp", dccp_opts, L4_DCCP },
-	{ "multiport", multiport_opts, 0 },
-	{ "conntrack", conntrack_opts, 0 },
-	{ "state", state_opts, 0 },
-	{ "comment", comment_opts, 0 },
-	{ "set", set_opts, 0 },
-	{ "icmp", icmp_opts, 0 },
-	{ "icmp6", icmp6_opts, 0 },
+	{ "tcp", OT_TCP, L4_TCP },
+	{ "udp", OT_UDP, L4_UDP },
+	{ "sctp", OT_SCTP, L4_SCTP },
+	{ "dccp", OT_DCCP, L4_DCCP },
+	{ "multiport", OT_MULTIPORT, 0 },
+	{ "conntrack", OT_CONNTRACK, 0 },
+	{ "state", OT_STATE, 0 },
+	{ "comment", OT_COMMENT, 0 },
+	{ "set", OT_SET, 0 },
+	{ "icmp", OT_ICMP, 0 },
+	{ "icmp6", OT_ICMP6, 0 },
 };
 
 enum tgt_kind {
@@ -406,20 +425,21 @@ static const struct tgtdef {
 	const char *name;
 	uint8_t kind;		/* enum tgt_kind */
 	uint8_t verdict;	/* enum verdict */
-	const struct optdef *opts;	/* NULL: options taken as they come */
+	int8_t tab;		/* its options in opt_tables[]; -1: none (they
+				 * are taken as they come) */
 	const char *table;	/* the table it is valid in; NULL: any */
 } targets[] = {
-	{ "ACCEPT", TGT_VERDICT, VERDICT_ACCEPT, NULL, NULL },
-	{ "DROP", TGT_VERDICT, VERDICT_DROP, NULL, NULL },
-	{ "RETURN", TGT_VERDICT, VERDICT_RETURN, NULL, NULL },
-	{ "QUEUE", TGT_VERDICT, VERDICT_QUEUE, NULL, NULL },
-	{ "NFQUEUE", TGT_OTHER, VERDICT_QUEUE, NULL, NULL },
-	{ "REJECT", TGT_REJECT, VERDICT_REJECT, reject_opts, NULL },
-	{ "DNAT", TGT_DNAT, VERDICT_NONE, dnat_opts, "nat" },
-	{ "SNAT", TGT_SNAT, VERDICT_NONE, snat_opts, "nat" },
-	{ "MASQUERADE", TGT_MASQUERADE, VERDICT_NONE, masq_opts, "nat" },
-	{ "REDIRECT", TGT_REDIRECT, VERDICT_NONE, redirect_opts, "nat" },
-	{ "TPROXY", TGT_TPROXY, VERDICT_NONE, tproxy_opts, "mangle" },
+	{ "ACCEPT", TGT_VERDICT, VERDICT_ACCEPT, -1, NULL },
+	{ "DROP", TGT_VERDICT, VERDICT_DROP, -1, NULL },
+	{ "RETURN", TGT_VERDICT, VERDICT_RETURN, -1, NULL },
+	{ "QUEUE", TGT_VERDICT, VERDICT_QUEUE, -1, NULL },
+	{ "NFQUEUE", TGT_OTHER, VERDICT_QUEUE, -1, NULL },
+	{ "REJECT", TGT_REJECT, VERDICT_REJECT, OT_REJECT, NULL },
+	{ "DNAT", TGT_DNAT, VERDICT_NONE, OT_DNAT, "nat" },
+	{ "SNAT", TGT_SNAT, VERDICT_NONE, OT_SNAT, "nat" },
+	{ "MASQUERADE", TGT_MASQUERADE, VERDICT_NONE, OT_MASQ, "nat" },
+	{ "REDIRECT", TGT_REDIRECT, VERDICT_NONE, OT_REDIRECT, "nat" },
+	{ "TPROXY", TGT_TPROXY, VERDICT_NONE, OT_TPROXY, "mangle" },
 };
 
 /* For bsearch() in a sorted table of names. */
@@ -476,6 +496,7 @@ struct cmd {
 
 	unsigned proto;		/* the L4 bit "-p" names; 0: none of them */
 	int protonum;		/* what "-p" names; -1: no -p */
+	const char *proto_mod;	/* the match it loads: proto_module() */
 	bool proto_given, proto_neg, proto_loaded;
 	unsigned seen;		/* port options of the current match instances */
 	const struct ipt_arg *proto_arg;
@@ -503,6 +524,7 @@ struct cmd {
 	int ct_protonum;	/* -1: none */
 	bool ct_proto_neg;
 	const char *comment;
+	size_t comment_len;
 	const struct ipt_arg *tcp_reset;	/* --reject-with tcp-reset */
 
 	size_t nopaque;
@@ -551,11 +573,11 @@ static const struct optdef *scan_opt(const struct optdef *defs, const char *name
 	return NULL;
 }
 
-static bool is_option(const struct ipt_arg *a)
+static inline bool is_option(const struct ipt_arg *a)
 {
-	return !a->quoted && a->s[0] == '-' && a->s[1] &&
-	       (!(a->s[1] >= '0' && a->s[1] <= '9') || streq(a->s, "-4") ||
-		streq(a->s, "-6"));
+	return a->s[0] == '-' && !a->quoted && a->s[1] &&
+	       (!(a->s[1] >= '0' && a->s[1] <= '9') ||
+		((a->s[1] == '4' || a->s[1] == '6') && !a->s[2]));
 }
 
 /* The sub-span of A from byte OFF, LEN bytes long (A whole if not exact). */
@@ -816,8 +838,8 @@ static void add_match(struct cmd *c, struct rule *r, uint8_t field,
 		      const struct port_lit *lits, size_t nlits,
 		      const struct loc *loc)
 {
+	struct arena *arena = &c->ir->rs->arena;
 	struct port_match *m = rule_add_match(c->ir->rs, r);
-	uint32_t alits = 0;
 
 	m->field = field;
 	m->kind = MATCH_VALUE;
@@ -825,12 +847,21 @@ static void add_match(struct cmd *c, struct rule *r, uint8_t field,
 	m->protos = (uint8_t)protos;
 	m->negated = neg;
 	m->loc = *loc;
+	if (!nlits)
+		return;
+	/* the literals and their ranges, each array made at its size once
+	 * (most matches have one) rather than grown by lits_add() and
+	 * portset_add() */
+	m->lits = arena_alloc(arena, nlits * sizeof(*m->lits));
+	memcpy(m->lits, lits, nlits * sizeof(*lits));
+	m->nlits = (uint32_t)nlits;
+	m->ports.r = arena_alloc(arena, nlits * sizeof(*m->ports.r));
+	m->ports.a = (uint32_t)nlits;
 	for (size_t i = 0; i < nlits; i++) {
-		lits_add(c->ir->rs, &m->lits, &m->nlits, &alits, &lits[i]);
 		/* a reversed range (udp takes 10:5) is kept as written, and
 		 * matches no port */
 		if (lits[i].lo <= lits[i].hi)
-			portset_add(c->ir->rs, &m->ports, lits[i].lo, lits[i].hi);
+			m->ports.r[m->ports.n++] = (struct portrange){ lits[i].lo, lits[i].hi };
 	}
 	portset_normalize(&m->ports);
 }
@@ -907,31 +938,6 @@ static bool shipped_match(const char *name);
 #define MEMO_SLOTS 256
 #define MEMO_NAME 24
 
-enum opt_table {
-	OT_GENERAL, OT_TCP, OT_UDP, OT_SCTP, OT_DCCP, OT_MULTIPORT,
-	OT_CONNTRACK, OT_STATE, OT_COMMENT, OT_SET, OT_DNAT, OT_SNAT,
-	OT_MASQ, OT_REDIRECT, OT_TPROXY, OT_REJECT, OT_ICMP, OT_ICMP6, NOPT_TABLES,
-};
-
-/* Every table of options modules[] and targets[] name, and the general. */
-static const struct optdef *const opt_tables[NOPT_TABLES] = {
-	[OT_GENERAL] = general_opts, [OT_TCP] = tcp_opts,
-	[OT_UDP] = udp_opts, [OT_SCTP] = sctp_opts, [OT_DCCP] = dccp_opts,
-	[OT_MULTIPORT] = multiport_opts, [OT_CONNTRACK] = conntrack_opts,
-	[OT_STATE] = state_opts, [OT_COMMENT] = comment_opts,
-	[OT_SET] = set_opts, [OT_DNAT] = dnat_opts, [OT_SNAT] = snat_opts,
-	[OT_MASQ] = masq_opts, [OT_REDIRECT] = redirect_opts,
-	[OT_TPROXY] = tproxy_opts, [OT_REJECT] = reject_opts,
-	[OT_ICMP] = icmp_opts, [OT_ICMP6] = icmp6_opts,
-};
-
-static int8_t opt_table_of(const struct optdef *defs)
-{
-	for (int8_t i = 0; i < NOPT_TABLES; i++)
-		if (opt_tables[i] == defs)
-			return i;
-	return -1;
-}
 
 enum {
 	W_OPTS = 1,		/* opt[] */
@@ -951,6 +957,16 @@ struct word_memo {
 	int8_t target;		/* target_index() */
 	bool shipped;		/* shipped_match() */
 	bool other_target;	/* other_target() */
+};
+
+/*
+ * The reader's answers: the memo, and the general options by their second
+ * byte ("-A"), for which no hash is worth working out.
+ */
+struct ipt_words {
+	struct word_memo memo[MEMO_SLOTS];
+	/* 1 + the index in general_opts[]; -1: none; 0: not looked up yet */
+	int8_t short_opt[128];
 };
 
 /*
@@ -1013,7 +1029,7 @@ static inline struct word_memo *word(struct ipt_reader *ir, const char *s,
 	if (!len || len >= MEMO_NAME)
 		return NULL;
 	word_bits(s, len, &x, &y);
-	m = &ir->memo[((((x * k) ^ y ^ len) * k) >> 56) % MEMO_SLOTS];
+	m = &ir->words->memo[((((x * k) ^ y ^ len) * k) >> 56) % MEMO_SLOTS];
 	if (word_is(m, s, len, x, y) && (m->have & want) == want)
 		return m;
 	return word_fill(m, s, len, x, y, want);
@@ -1050,13 +1066,6 @@ static struct word_memo *word_fill(struct word_memo *m, const char *s,
 	}
 	m->have |= (uint8_t)want;
 	return m;
-}
-
-static bool match_shipped(struct ipt_reader *ir, const struct ipt_arg *a)
-{
-	const struct word_memo *w = word(ir, a->s, a->len, W_MATCH);
-
-	return w ? w->shipped : shipped_match(a->s);
 }
 
 /* The option NAME of opt_tables[TAB] (none if TAB < 0); W: NAME's memo. */
@@ -1114,16 +1123,15 @@ static const char *proto_module(int num)
 	return NULL;
 }
 
-/* The match NAME (LEN bytes) for "-m NAME", or as "-p" loads it. */
-static bool load_module(struct cmd *c, const char *name, size_t len,
+/* The match NAME for "-m NAME", or as "-p" loads it; MOD: its index in
+ * modules[] (-1: none). */
+static bool load_module(struct cmd *c, const char *name, int mod,
 			const struct ipt_arg *arg)
 {
-	const struct word_memo *w = word(c->ir, name, len, W_MATCH);
-	int mod = w ? w->module : module_index(name);
 	const struct moddef *m;
 	struct loaded *l;
 
-	if (proto_module(c->protonum) && streq(name, proto_module(c->protonum)))
+	if (c->proto_mod && streq(name, c->proto_mod))
 		c->proto_loaded = true;	/* "-p tcp -m tcp": the same match */
 	/* loaded already (a match unknown to portolan is loaded again) */
 	for (size_t i = 0; i < c->nmods && mod >= 0; i++)
@@ -1141,9 +1149,9 @@ static bool load_module(struct cmd *c, const char *name, size_t len,
 	if (mod < 0)
 		return true;
 	m = &modules[mod];
-	l->opts = m->opts;
+	l->opts = opt_tables[m->tab];
 	l->mod = (int8_t)mod;
-	l->tab = opt_table_of(m->opts);
+	l->tab = m->tab;
 	return true;
 }
 
@@ -1160,13 +1168,15 @@ static void set_target(struct cmd *c, const struct ipt_arg *a, bool is_goto)
 	c->is_goto = is_goto;
 	if (is_goto)
 		return;
+	/* Every target's name is shorter than MEMO_NAME: a word the memo
+	 * does not keep ("KUBE-SEP-" and a hash, or "") is none of them. */
 	w = word(c->ir, a->s, a->len, W_TARGET);
-	t = w ? w->target : target_index(a->s);
+	t = w ? w->target : -1;
 	if (t >= 0) {
 		c->target = &targets[t];
-		c->target_tab = opt_table_of(c->target->opts);
+		c->target_tab = c->target->tab;
 	}
-	c->target_other = w ? w->other_target : other_target(a->s);
+	c->target_other = w && w->other_target;
 }
 
 static void opaque_add(struct cmd *c, size_t from, size_t to)
@@ -1192,7 +1202,7 @@ static unsigned opt_proto(const struct cmd *c, const struct optdef *d)
 
 		if (!m || !m->proto)
 			continue;	/* only a protocol's match has ports of its own */
-		for (const struct optdef *o = m->opts; o->name; o++)
+		for (const struct optdef *o = opt_tables[m->tab]; o->name; o++)
 			if (o == d)
 				return m->proto;
 	}
@@ -1393,6 +1403,7 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		c->proto = proto_of(c, val, &ok, &c->protonum);
 		if (!ok)
 			return;
+		c->proto_mod = proto_module(c->protonum);
 		if (neg && c->protonum == 0) {
 			cmd_error(c, &opt->loc, "rule would never match protocol: '! -p %s' excludes every protocol",
 				  val->s);
@@ -1400,24 +1411,28 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 		}
 		opaque_add(c, from, to);	/* what the rule matches */
 		return;
-	case O_MATCH:
+	case O_MATCH: {
+		const struct word_memo *w = word(c->ir, val->s, val->len, W_MATCH);
+		int mod = w ? w->module : module_index(val->s);
+
 		if (val->s[0] == '\0') {
 			cmd_error(c, &val->loc, "empty match name");
 			return;
 		}
-		if (!match_shipped(c->ir, val))
+		if (!(w ? w->shipped : shipped_match(val->s)))
 			warn(c->ir, &val->loc, "match '%s' is not one iptables itself ships: loading needs its extension (xtables-addons ...); kept as an opaque match",
 			     val->s);
-		if (!load_module(c, val->s, val->len, val))
+		if (!load_module(c, val->s, mod, val))
 			return;
 		/* a new instance: "-p tcp --dport 22 -m tcp --dport 23" */
-		if (streq(val->s, "multiport"))
+		if (mod >= 0 && modules[mod].tab == OT_MULTIPORT)
 			c->seen &= ~4u;
-		else if (proto_module(c->protonum) && streq(val->s, proto_module(c->protonum)))
+		else if (c->proto_mod && streq(val->s, c->proto_mod))
 			c->seen &= ~3u;
 		if (!c->mods[c->nmods - 1].opts)
 			opaque_add(c, from, to);
 		return;
+	}
 	case O_JUMP:
 	case O_GOTO:
 		set_target(c, val, d->id == O_GOTO);
@@ -1477,6 +1492,7 @@ static void apply(struct cmd *c, const struct optdef *d, const struct ipt_arg *o
 	case O_COMMENT:
 		if (!c->comment) {
 			c->comment = val->s;
+			c->comment_len = val->len;
 		}
 		return;
 	case O_MATCH_SET:
@@ -1574,17 +1590,39 @@ static const struct optdef *prefix_opt(const struct optdef *defs, const char *na
 	return found;
 }
 
+/* The general option "-C" (C its second byte), or NULL. */
+static const struct optdef *short_opt(struct ipt_reader *ir, char ch)
+{
+	int8_t *k;
+
+	if ((unsigned char)ch >= sizeof(ir->words->short_opt))
+		return NULL;
+	k = &ir->words->short_opt[(unsigned char)ch];
+	if (!*k) {
+		const char name[3] = { '-', ch, '\0' };
+		const struct optdef *d = scan_opt(general_opts, name, 2);
+
+		*k = d ? (int8_t)(d - general_opts + 1) : -1;
+	}
+	return *k > 0 ? &general_opts[*k - 1] : NULL;
+}
+
 static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 				   bool *unknown_ext)
 {
-	const struct word_memo *w = word(c->ir, name, len, W_OPTS);
-	const struct optdef *d = opt_in(w, OT_GENERAL, name, len);
+	const struct word_memo *w;
+	const struct optdef *d;
 	bool ambiguous = false;
 
 	*unknown_ext = false;
+	/* "-A", "-m", "-j": only the general options are this short */
+	if (len == 2 && (d = short_opt(c->ir, name[1])))
+		return d;
+	w = word(c->ir, name, len, W_OPTS);
+	d = opt_in(w, OT_GENERAL, name, len);
 	if (d)
 		return d;
-	if (c->target && c->target->opts && (d = opt_in(w, c->target_tab, name, len)))
+	if (c->target && (d = opt_in(w, c->target_tab, name, len)))
 		return d;
 	for (size_t k = c->nmods; k-- > 0; )
 		if ((d = opt_in(w, c->mods[k].tab, name, len)))
@@ -1597,7 +1635,8 @@ static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 	if (len > 2 && name[1] == '-' && !*unknown_ext) {
 		d = prefix_opt(general_opts, name, len, NULL, &ambiguous);
 		if (c->target)
-			d = prefix_opt(c->target->opts, name, len, d, &ambiguous);
+			d = prefix_opt(c->target_tab >= 0 ? opt_tables[c->target_tab] : NULL,
+				       name, len, d, &ambiguous);
 		for (size_t k = 0; k < c->nmods; k++)
 			d = prefix_opt(c->mods[k].opts, name, len, d, &ambiguous);
 		if (d && !ambiguous)
@@ -1609,10 +1648,10 @@ static const struct optdef *lookup(struct cmd *c, const char *name, size_t len,
 	}
 	/* As iptables does: "-p tcp" loads the tcp match only when an option
 	 * is not known otherwise. */
-	if (proto_module(c->protonum) && !c->proto_loaded) {
+	if (c->proto_mod && !c->proto_loaded) {
 		c->proto_loaded = true;
-		if (!load_module(c, proto_module(c->protonum),
-				 strlen(proto_module(c->protonum)), c->proto_arg))
+		if (!load_module(c, c->proto_mod, module_index(c->proto_mod),
+				 c->proto_arg))
 			return NULL;
 		return lookup(c, name, len, unknown_ext);
 	}
@@ -2162,15 +2201,31 @@ static bool nat_ports(struct cmd *c, struct rule *r)
 	}
 	if (c->nat_id == O_ON_PORT && c->nat_lit.lo == 0 && c->nat_lit.hi == 0)
 		return true;	/* 0: the packet's own destination port */
-	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt));
+	/* the target and its one literal and range in one allocation */
+	nt = arena_alloc(&c->ir->rs->arena, sizeof(*nt) + sizeof(*nt->lits) +
+			 sizeof(*nt->ports.r));
 	nt->loc = c->nat_lit.loc;
-	lits_add(c->ir->rs, &nt->lits, &nt->nlits, &nt->alits, &c->nat_lit);
-	portset_add(c->ir->rs, &nt->ports, c->nat_lit.lo, c->nat_lit.hi);
+	nt->lits = (struct port_lit *)(nt + 1);
+	nt->lits[0] = c->nat_lit;
+	nt->nlits = nt->alits = 1;
+	nt->ports.r = (struct portrange *)(nt->lits + 1);
+	nt->ports.r[0] = (struct portrange){ c->nat_lit.lo, c->nat_lit.hi };
+	nt->ports.n = nt->ports.a = 1;
 	if (snat)
 		r->snat = nt;
 	else
 		r->nat = nt;
 	return true;
+}
+
+/* S (N bytes) put at O of BUF, as much of it as fits in its first SIZE - 1
+ * bytes (what snprintf() would keep); where it ends. */
+static size_t put_cut(char *buf, size_t size, size_t o, const char *s, size_t n)
+{
+	if (n > size - 1 - o)
+		n = size - 1 - o;
+	memcpy(buf + o, s, n);
+	return o + n;
 }
 
 static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
@@ -2186,7 +2241,8 @@ static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
 	    b->raw >= a->raw && b->raw - a->raw < 4096) {
 		bool contiguous = true;
 
-		for (size_t k = from; k < to; k++)
+		/* split() makes every argument of a restore line from its text */
+		for (size_t k = from; k < to && !c->ir->restore; k++)
 			contiguous &= c->args[k].raw && c->args[k].loc.line == a->loc.line;
 		if (contiguous) {
 			rule_add_opaque_src(c->ir->rs, r, a->raw,
@@ -2194,16 +2250,17 @@ static void opaque_run(struct cmd *c, struct rule *r, size_t from, size_t to)
 			return;
 		}
 	}
+	/* the words joined by blanks, quoted where they were, cut to fit */
 	for (size_t k = from; k < to && o + 4 < sizeof(buf); k++) {
-		int w = snprintf(buf + o, sizeof(buf) - o,
-				 c->args[k].quoted ? "%s\"%s\"" : "%s%s",
-				 o ? " " : "", c->args[k].s);
+		const struct ipt_arg *x = &c->args[k];
 
-		if (w < 0)
-			break;
-		o += (size_t)w;
-		if (o >= sizeof(buf))
-			o = sizeof(buf) - 1;
+		if (o)
+			o = put_cut(buf, sizeof(buf), o, " ", 1);
+		if (x->quoted)
+			o = put_cut(buf, sizeof(buf), o, "\"", 1);
+		o = put_cut(buf, sizeof(buf), o, x->s, strlen(x->s));
+		if (x->quoted)
+			o = put_cut(buf, sizeof(buf), o, "\"", 1);
 	}
 	rule_add_opaque_n(c->ir->rs, r, buf, o, &loc);
 }
@@ -2281,7 +2338,13 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 	r->ct_states = c->ct_states;
 	r->ct_states_negated = c->ct_states_neg;
 	if (c->comment)
-		r->comment = arena_strdup(&c->ir->rs->arena, c->comment);
+		r->comment = arena_strndup(&c->ir->rs->arena, c->comment, c->comment_len);
+	/* room for what the rule is most likely to get, made once: a
+	 * match per port option (an ipset's may make more) */
+	if (c->nports) {
+		r->matches = arena_alloc(&c->ir->rs->arena, c->nports * sizeof(*r->matches));
+		r->amatches = (uint32_t)c->nports;
+	}
 	for (size_t i = 0; i < c->nports; i++) {
 		const struct pspec *p = &c->ports[i];
 		bool ok;
@@ -2359,6 +2422,11 @@ static bool fill_rule(struct cmd *c, struct rule *r)
 	}
 	if (c->nat_arg && !nat_ports(c, r))
 		return false;
+	/* and an expression per run of opaque arguments */
+	if (c->nopaque && !r->aopaque) {
+		r->opaque = arena_alloc(&c->ir->rs->arena, c->nopaque * sizeof(*r->opaque));
+		r->aopaque = (uint32_t)c->nopaque;
+	}
 	for (size_t i = 0; i < c->nopaque; i++)
 		opaque_run(c, r, c->opaque[i].from, c->opaque[i].to);
 	return true;
@@ -2546,8 +2614,8 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 		if (a == c->verb_arg || a == c->verb_args[0] || a == c->table_arg ||
 		    a == c->table_opt)
 			continue;
-		if (streq(s, "-m") && i + 1 < c->n && proto_module(c->protonum) &&
-		    streq(c->args[i + 1].s, proto_module(c->protonum))) {
+		if (streq(s, "-m") && i + 1 < c->n && c->proto_mod &&
+		    streq(c->args[i + 1].s, c->proto_mod)) {
 			i++;
 			continue;
 		}
@@ -2857,8 +2925,8 @@ void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
 	/* one command buffer per reader, a few KiB: cleared up to its arrays */
 	if (!ir->cmd) {
 		ir->cmd = malloc(sizeof(*c));
-		ir->memo = calloc(MEMO_SLOTS, sizeof(*ir->memo));
-		if (!ir->cmd || !ir->memo)
+		ir->words = calloc(1, sizeof(*ir->words));
+		if (!ir->cmd || !ir->words)
 			oom();
 	}
 	c = ir->cmd;
@@ -2888,8 +2956,8 @@ void ipt_reader_release(struct ipt_reader *ir)
 	ir->unsure = NULL;
 	ir->nunsure = ir->aunsure = 0;
 	free(ir->cmd);
-	free(ir->memo);
-	ir->memo = NULL;
+	free(ir->words);
+	ir->words = NULL;
 	ir->specs = NULL;
 	ir->cmd = NULL;
 	ir->nspecs = 0;

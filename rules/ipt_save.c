@@ -98,6 +98,9 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 {
 	size_t len = (size_t)(l->end - p);
 	const char *end = buf + len;
+	/* columns of BUF's bytes: BUF[i] is at column COL0 + i */
+	const uint32_t col0 = (uint32_t)(p - l->start) + 1;
+	const struct loc at_line = { .file = l->file, .line = l->no };
 	char *q = buf;
 	int n = 0;
 
@@ -107,27 +110,25 @@ static int split(struct ipt_reader *ir, const struct line *l, const char *p,
 	memset(buf + len, 0, SPLIT_PAD);
 	for (;;) {
 		const char *start, *stop;
+		struct ipt_arg *a;
 		char *w, *o;
 		bool quoted = false, open = false;
 
-		while (is_blank(*q) && q < end) {
+		/* most often one space */
+		for (; q < end && is_blank(*q); q++)
 			if (*q != ' ' && *q != '\t' && *q)
 				junk_blank(ir, l, p + (q - buf));
-			q++;
-		}
 		if (q >= end)
 			return n;
 		w = q;
 		/* Blanks, NUL and '"' are all below '#': the word runs to the
-		 * first byte below it that is one of them (not '!') */
-		for (;;) {
-			q = below_hash(q);
-			if (*q == '"' || is_blank(*q))
-				break;
-			q++;
-		}
+		 * first byte below it that is one of them (not '!', not
+		 * another control character) */
+		q = below_hash(q);
+		while (*q != '"' && !is_blank(*q))
+			q = below_hash(q + 1);
 		/* told here: a NUL takes its place once the word is cut */
-		if (*q != '"' && *q != ' ' && *q != '\t' && *q && q < end)
+		if (*q != ' ' && *q != '"' && *q != '\t' && *q && q < end)
 			junk_blank(ir, l, p + (q - buf));
 		o = q;
 		if (*q == '"') {
@@ -193,13 +194,28 @@ word_end:
 			ipt_error(ir, &loc, "more than %d arguments on one line", MAX_ARGS);
 			return -1;
 		}
-		args[n] = (struct ipt_arg){
-			.s = w, .len = (uint32_t)(o - w), .exact = !quoted,
-			.quoted = quoted, .loc = loc_at(l, start, stop), .raw = start,
-			.rawlen = (uint32_t)(stop - start),
-		};
-		n++;
+		/* field by field: a word is never empty, so its span is too */
+		a = &args[n++];
+		a->s = w;
+		a->len = (uint32_t)(o - w);
+		a->exact = !quoted;
+		a->quoted = quoted;
+		a->loc = at_line;
+		a->loc.col = col0 + (uint32_t)(w - buf);
+		a->loc.col_end = col0 + (uint32_t)(q - buf) - 1;
+		a->raw = start;
+		a->rawlen = (uint32_t)(q - w);
+		/* the blank that ended it is read (and now a NUL) */
+		q += o == q;
 	}
+}
+
+/* The digits from P on: where they end ("[0:0]" has a handful). */
+static const char *digits(const char *p)
+{
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p;
 }
 
 /* "[123:4567]": packet and byte counters. */
@@ -209,11 +225,11 @@ static const char *counters(const char *p, const char *end)
 
 	if (p >= end || *p != '[')
 		return NULL;
-	q += strspn(q, "0123456789");
+	q = digits(q);
 	if (q >= end || *q != ':' || q == p + 1)
 		return NULL;
 	p = ++q;
-	q += strspn(q, "0123456789");
+	q = digits(q);
 	if (q >= end || *q != ']' || q == p)
 		return NULL;
 	return q + 1;
@@ -288,7 +304,9 @@ static void chain_line(struct ipt_reader *ir, const struct line *l, const char *
 		ipt_error(ir, &args[0].loc, "invalid chain name '%s'", args[0].s);
 		return;
 	}
-	c = table_chain(ir->rs, ir->table, args[0].s, false);
+	/* a user chain's line ("-" for its policy) finds or makes it in one
+	 * lookup; a built-in chain is found either way */
+	c = table_chain(ir->rs, ir->table, args[0].s, strcmp(args[1].s, "-") == 0);
 	if (c && c->hook != HOOK_NONE) {
 		if (strcmp(args[1].s, "ACCEPT") == 0) {
 			c->policy = VERDICT_ACCEPT;
@@ -307,8 +325,6 @@ static void chain_line(struct ipt_reader *ir, const struct line *l, const char *
 			  args[0].s);
 		return;
 	}
-	if (!c)
-		c = table_chain(ir->rs, ir->table, args[0].s, true);
 	chain_flush(c);
 	c->loc = args[0].loc;
 }
@@ -576,7 +592,7 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 			ir.table = NULL;
 			bad_table = false;
 		} else {
-			const char *after = counters(q, l.end);
+			const char *after = *q == '[' ? counters(q, l.end) : NULL;
 			int n;
 			struct loc where;
 
