@@ -37,18 +37,6 @@ struct jframe {
 	uint32_t v, e;		/* chain, next edge */
 };
 
-struct chain_pos {
-	const struct chain *c;
-	uint32_t i;
-};
-
-static int cmp_pos(const void *a, const void *b)
-{
-	const struct chain_pos *x = a, *y = b;
-
-	return x->c < y->c ? -1 : x->c > y->c;
-}
-
 static void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
@@ -87,55 +75,45 @@ static void rule_targets(const struct table *t, const struct rule *r,
 
 struct edge_fill {
 	struct jgraph *g;
-	const struct chain_pos *pos;
+	uint32_t aedges;
 	const struct rule *r;
-	bool count;
 };
 
 static void add_edge(void *arg, const char *name)
 {
 	struct edge_fill *f = arg;
-	const struct chain *c = table_find_chain(f->g->t, name);
-	struct chain_pos key = { .c = c }, *p;
+	struct jgraph *g = f->g;
+	const struct chain *c = table_find_chain(g->t, name);
 
 	if (!c)
 		return;	/* reported where jumps are resolved */
-	p = bsearch(&key, f->pos, f->g->nchains, sizeof(*f->pos), cmp_pos);
-	if (!p)
-		return;
-	if (!f->count)
-		f->g->edges[f->g->nedges] = (struct jedge){ .to = p->i, .r = f->r };
-	f->g->nedges++;
+	if (g->nedges == f->aedges) {
+		f->aedges = f->aedges ? f->aedges * 2 : 64;
+		g->edges = realloc(g->edges, f->aedges * sizeof(*g->edges));
+		if (!g->edges)
+			oom();
+	}
+	g->edges[g->nedges++] = (struct jedge){ .to = c->index, .r = f->r };
 }
 
+/* The edges of T's chains, chain by chain, in one pass. */
 static void build(struct jgraph *g, const struct table *t)
 {
-	struct chain_pos *pos = xcalloc(t->nchains, sizeof(*pos));
-	struct edge_fill f = { .g = g, .pos = pos };
+	struct edge_fill f = { .g = g };
 
 	g->t = t;
 	g->nchains = t->nchains;
-	for (uint32_t i = 0; i < t->nchains; i++)
-		pos[i] = (struct chain_pos){ t->chains[i], i };
-	qsort(pos, t->nchains, sizeof(*pos), cmp_pos);
 	g->first = xcalloc(t->nchains + 1, sizeof(*g->first));
-	for (int pass = 0; pass < 2; pass++) {
-		f.count = pass == 0;
-		g->nedges = 0;
-		for (uint32_t i = 0; i < t->nchains; i++) {
-			const struct chain *c = t->chains[i];
+	for (uint32_t i = 0; i < t->nchains; i++) {
+		const struct chain *c = t->chains[i];
 
-			g->first[i] = g->nedges;
-			for (uint32_t ri = 0; ri < c->nrules; ri++) {
-				f.r = c->rules[ri];
-				rule_targets(t, f.r, add_edge, &f);
-			}
+		g->first[i] = g->nedges;
+		for (uint32_t ri = 0; ri < c->nrules; ri++) {
+			f.r = c->rules[ri];
+			rule_targets(t, f.r, add_edge, &f);
 		}
-		g->first[t->nchains] = g->nedges;
-		if (pass == 0)
-			g->edges = xcalloc(g->nedges, sizeof(*g->edges));
 	}
-	free(pos);
+	g->first[t->nchains] = g->nedges;
 	g->color = xcalloc(t->nchains, sizeof(*g->color));
 	g->height = xcalloc(t->nchains, sizeof(*g->height));
 	g->stack = xcalloc(t->nchains, sizeof(*g->stack));

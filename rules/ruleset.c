@@ -140,6 +140,7 @@ struct chain *table_chain(struct ruleset *rs, struct table *t,
 	c->table = t;
 	c->name = memcpy(c + 1, name, len + 1);
 	GROW(rs, t->chains, t->nchains, t->achains);
+	c->index = t->nchains;
 	t->chains[t->nchains++] = c;
 	nameidx_add(&rs->arena, &t->chain_index, &chain_kind, t->chains,
 		    t->nchains, h);
@@ -211,6 +212,8 @@ void ruleset_delete_table(struct ruleset *rs, struct table *t)
 void table_delete_chain(struct table *t, struct chain *c)
 {
 	REMOVE(t->chains, t->nchains, c);
+	for (uint32_t i = c->index; i < t->nchains; i++)
+		t->chains[i]->index = i;
 	nameidx_rebuild(&t->chain_index, &chain_kind, t->chains, t->nchains);
 }
 

@@ -242,6 +242,7 @@ struct chain {
 	uint8_t hook;		/* enum hook */
 	int32_t priority;
 	uint8_t policy;		/* VERDICT_ACCEPT, VERDICT_DROP or NONE */
+	uint32_t index;		/* its place in table->chains[] */
 	struct rule **rules;	/* in listing order */
 	uint32_t nrules, arules;
 	struct loc loc;
