@@ -2294,6 +2294,33 @@ static bool hook_ok(struct cmd *c, const struct chain *ch)
 }
 
 /*
+ * Whether iptables-nft keeps the match of protocol PROTO (an L4 bit) in C
+ * as an x_tables match, which the kernel checks against "-p": sctp's and
+ * dccp's always; tcp's and udp's when nothing of them is an nf_tables
+ * payload match (no port, --syn or --tcp-flags), or with --tcp-option.
+ * Checked with iptables-restore (iptables-nft 1.8.9).
+ */
+static bool xt_kept(const struct cmd *c, unsigned proto)
+{
+	bool native = false;
+
+	if (proto != L4_TCP && proto != L4_UDP)
+		return true;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *s = c->args[i].s;
+
+		if (c->args[i].quoted || s[0] != '-' || s[1] != '-')
+			continue;
+		if (streq(s, "--tcp-option"))
+			return true;
+		native |= streq(s, "--dport") || streq(s, "--sport") ||
+			  streq(s, "--destination-port") || streq(s, "--source-port") ||
+			  (proto == L4_TCP && (streq(s, "--syn") || streq(s, "--tcp-flags")));
+	}
+	return !native;
+}
+
+/*
  * A protocol's match ("-m tcp") in a rule for another protocol, or for
  * none: x_tables refuses it when the rule is loaded, whatever the order
  * ("-m tcp -p tcp --dport 22" is fine).  False (reported) if so.
@@ -2309,6 +2336,11 @@ static bool module_protos(struct cmd *c)
 		if (m->proto != c->proto) {
 			cmd_error(c, &l->arg->loc, "%s match: only valid for protocol %d ('-p %s')",
 				  l->name, l4_number(m->proto), l->name);
+			return false;
+		}
+		if (c->proto_neg && xt_kept(c, m->proto)) {
+			cmd_error(c, &l->arg->loc, "%s match: not with '! -p %s': the kernel refuses the rule (RULE_APPEND failed (Invalid argument))",
+				  l->name, l->name);
 			return false;
 		}
 		if (c->proto_neg)
