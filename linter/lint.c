@@ -1393,7 +1393,8 @@ static bool conj_ports(struct ctx *c, const struct port_match *m)
 			continue;
 		if (!any) {
 			clip_room(c, o->ports.n);
-			memcpy(c->clip, o->ports.r, o->ports.n * sizeof(*c->clip));
+			if (o->ports.n)	/* an empty one leaves no port at all */
+				memcpy(c->clip, o->ports.r, o->ports.n * sizeof(*c->clip));
 			c->nclip = o->ports.n;
 			any = true;
 			continue;
@@ -1412,7 +1413,8 @@ static bool conj_ports(struct ctx *c, const struct port_match *m)
 			else
 				b++;
 		}
-		memcpy(c->clip, c->clip_tmp, n * sizeof(*c->clip));
+		if (n)
+			memcpy(c->clip, c->clip_tmp, n * sizeof(*c->clip));
 		c->nclip = n;
 	}
 	return any;
