@@ -26,18 +26,8 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
-# "! --dport 0:1023" and "--dport 1024:65535" are the same match (and
-# iptables-nft stores the first as the second): negations are compared as
-# the ports they leave.
-normalize='def complement: reduce .[] as $r ({out: [], next: 0};
-		(if $r[0] > .next then .out += [[.next, $r[0] - 1]] else . end) |
-		.next = ([.next, $r[1] + 1] | max)) |
-	.out + (if .next <= 65535 then [[.next, 65535]] else [] end);
-	[.rules[] | {family, table, chain, index, verdict, target,
-	matches: ([.matches[] | {field, protocols,
-		ports: (if .negated then (.ports | complement) else .ports end)}] |
-		  sort_by(.field, .protocols, .ports)),
-	nat_ports, snat_ports}] | sort_by(.family, .table, .chain, .index)'
+# rules.jq: how two readings are compared
+normalize=$(dirname "$0")/rules.jq
 # per rule: its port matches, for the subset test (negations as above)
 matches='def complement: reduce .[] as $r ({out: [], next: 0};
 		(if $r[0] > .next then .out += [[.next, $r[0] - 1]] else . end) |
@@ -84,7 +74,7 @@ for dir in "$@"; do
 			fail=$((fail + 1))
 			continue
 		fi
-		jq -S "$normalize" "$tmp/a.json" >"$tmp/a" && jq -S "$normalize" "$tmp/b.json" >"$tmp/b" || {
+		jq -S -f "$normalize" "$tmp/a.json" >"$tmp/a" && jq -S -f "$normalize" "$tmp/b.json" >"$tmp/b" || {
 			echo "FAIL: $name: no JSON"
 			fail=$((fail + 1))
 			continue

@@ -19,20 +19,12 @@ fi
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-normalize='def complement: reduce .[] as $r ({out: [], next: 0};
-		(if $r[0] > .next then .out += [[.next, $r[0] - 1]] else . end) |
-		.next = ([.next, $r[1] + 1] | max)) |
-	.out + (if .next <= 65535 then [[.next, 65535]] else [] end);
-	[.rules[] | {family, table, chain, index, verdict, target,
-	matches: ([.matches[] | {field, protocols,
-		ports: (if .negated then (.ports | complement) else .ports end)}] |
-		  sort_by(.field, .protocols, .ports)),
-	nat_ports, snat_ports}] | sort_by(.family, .table, .chain, .index)'
 agree=0 refused=0 fail=0
 
-# the readings of A.json and B.json agree; else say so, with WHAT
+# Whether the readings A and B agree; else WHAT is said, - A and + B (WHO)
 same() {
-	jq -S "$normalize" "$1" >"$tmp/x" 2>/dev/null && jq -S "$normalize" "$2" >"$tmp/y" 2>/dev/null &&
+	jq -S -f "$here/rules.jq" "$1" >"$tmp/x" 2>/dev/null &&
+		jq -S -f "$here/rules.jq" "$2" >"$tmp/y" 2>/dev/null &&
 		cmp -s "$tmp/x" "$tmp/y" && return 0
 	echo "FAIL: seed $seed: $3 (- portolan, + $4)"
 	diff -u "$tmp/x" "$tmp/y" | head -n 40
@@ -40,8 +32,26 @@ same() {
 	return 1
 }
 
-errors() {
-	jq -r '.diagnostics[] | select(.level == "error") | "\(.line):\(.column): \(.message)"' "$1"
+# Whether TOOL loaded the input ($loaded) and portolan read it without an
+# error (its exit status RC, its reading in p.json): a refusal by one of
+# them alone fails the seed; one by both is counted.
+both_read() {
+	if [ $loaded = 0 ] && [ "$2" != 2 ]; then
+		echo "FAIL: seed $seed: $1 refuses it, portolan does not:"
+		head -n 3 "$tmp/err"
+		fail=$((fail + 1))
+		return 1
+	elif [ $loaded = 1 ] && [ "$2" = 2 ]; then
+		echo "FAIL: seed $seed: portolan refuses what $1 loads:"
+		jq -r '.diagnostics[] | select(.level == "error") |
+			"\(.line):\(.column): \(.message)"' "$tmp/p.json" | head -n 3
+		fail=$((fail + 1))
+		return 1
+	elif [ $loaded = 0 ]; then
+		refused=$((refused + 1))
+		return 1
+	fi
+	return 0
 }
 
 seed=$first
@@ -49,21 +59,9 @@ while [ "$seed" -le "$last" ]; do
 	# nftables
 	python3 "$here/random/random_nft.py" "$seed" >"$tmp/r.nft"
 	if unshare -n sh -c 'nft -f "$1" && nft -j list ruleset >"$2" && nft list ruleset >"$3"' _ \
-		"$tmp/r.nft" "$tmp/k.json" "$tmp/l.nft" 2>"$tmp/nft.err"; then loaded=1; else loaded=0; fi
+		"$tmp/r.nft" "$tmp/k.json" "$tmp/l.nft" 2>"$tmp/err"; then loaded=1; else loaded=0; fi
 	"$portolan" ports --format json "$tmp/r.nft" >"$tmp/p.json" 2>/dev/null
-	rc=$?
-	if [ $loaded = 0 ] && [ $rc != 2 ]; then
-		echo "FAIL: seed $seed: nft refuses the ruleset, portolan does not:"
-		head -n 3 "$tmp/nft.err"
-		python3 "$here/random/random_nft.py" "$seed" | head -n 60
-		fail=$((fail + 1))
-	elif [ $loaded = 1 ] && [ $rc = 2 ]; then
-		echo "FAIL: seed $seed: portolan refuses a ruleset nft loads:"
-		errors "$tmp/p.json" | head -n 3
-		fail=$((fail + 1))
-	elif [ $loaded = 0 ]; then
-		refused=$((refused + 1))
-	else
+	if both_read nft $?; then
 		"$portolan" ports --format json --input-format nft-json "$tmp/k.json" >"$tmp/k.p.json" 2>/dev/null
 		"$portolan" ports --format json "$tmp/l.nft" >"$tmp/l.p.json" 2>/dev/null
 		same "$tmp/p.json" "$tmp/k.p.json" "the ruleset and the kernel's nft -j disagree" "kernel" &&
@@ -74,20 +72,9 @@ while [ "$seed" -le "$last" ]; do
 	# iptables
 	python3 "$here/random/random_ipt.py" "$seed" >"$tmp/r.rules"
 	if unshare -n sh -c 'iptables-restore "$1" && iptables-save >"$2"' _ \
-		"$tmp/r.rules" "$tmp/s.rules" 2>"$tmp/ipt.err"; then loaded=1; else loaded=0; fi
+		"$tmp/r.rules" "$tmp/s.rules" 2>"$tmp/err"; then loaded=1; else loaded=0; fi
 	"$portolan" ports --format json --family ip "$tmp/r.rules" >"$tmp/p.json" 2>/dev/null
-	rc=$?
-	if [ $loaded = 0 ] && [ $rc != 2 ]; then
-		echo "FAIL: seed $seed: iptables-restore refuses the dump, portolan does not:"
-		head -n 3 "$tmp/ipt.err"
-		fail=$((fail + 1))
-	elif [ $loaded = 1 ] && [ $rc = 2 ]; then
-		echo "FAIL: seed $seed: portolan refuses a dump iptables-restore loads:"
-		errors "$tmp/p.json" | head -n 3
-		fail=$((fail + 1))
-	elif [ $loaded = 0 ]; then
-		refused=$((refused + 1))
-	else
+	if both_read iptables-restore $?; then
 		"$portolan" ports --format json --family ip "$tmp/s.rules" >"$tmp/s.p.json" 2>/dev/null
 		same "$tmp/p.json" "$tmp/s.p.json" "the dump and iptables-save's print disagree" "iptables-save" &&
 			agree=$((agree + 1))
