@@ -880,11 +880,6 @@ static void early_chain(struct parser *p, struct rule *r, const char *name,
 		early_add(p, r, name, strlen(name), true, loc);
 }
 
-/*
- * Once a statement is read: the sets, maps and chains its rules name that
- * their tables lack so far.  Whether they come later or never is known at
- * the end (statement_order_check()).
- */
 static int cmp_early(const void *a, const void *b)
 {
 	const struct early_ref *x = a, *y = b;
@@ -894,6 +889,11 @@ static int cmp_early(const void *a, const void *b)
 	return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
 }
 
+/*
+ * Once a statement is read: the sets, maps and chains its rules name that
+ * their tables lack so far.  Whether they come later or never is known at
+ * the end (statement_order_check()).
+ */
 static void statement_read(struct parser *p)
 {
 	size_t ref = p->fresh_refs;
