@@ -73,6 +73,13 @@ def rule(fam, sets, chains):
     if rp and R.random() < 0.85: parts.append(match(fam, sets, rp))
     if rp and R.random() < 0.3: parts.append(match(fam, sets, rp))
     if R.random() < 0.3: parts.append("counter")
+    if R.random() < 0.2:
+        # statements with no port, kept as they are: they must not move a
+        # rule nor hide its ports
+        parts.append(R.choice(["limit rate 10/second", 'log prefix "p: "', "meta mark set 1",
+                               "ct mark set 2" if fam != "bridge" else "meta mark set 2", "meta nftrace set 1", "limit rate over 1 mbytes/second",
+                               "meta pkttype host", "meta length 100-200", "ip6 hoplimit 1" if fam == "ip6" else "meta mark 0x10",
+                               "tcp flags syn / syn,ack" if rp == "tcp" else "meta priority none"]))
     v = R.random()
     if v < 0.1 and chains: parts.append(R.choice(["jump ", "goto "]) + R.choice(chains))
     elif v < 0.15 and rp: parts.append(f"{rp} dport vmap {{ {port()} : accept, {port()} : drop }}")
