@@ -76,7 +76,10 @@ const struct check_def check_defs[CHK_COUNT] = {
 		"Port 0 is not a port a connection can be made to; a rule accepting\n"
 		"it as a destination, in any direction, is a mistake (often an empty\n"
 		"variable).  A reversed range that the loader kept (iptables' udp\n"
-		"match takes 10:5) matches no packet, whichever field it is on.",
+		"match takes 10:5; nft lists \"dport >= 3000 dport <= 1023\" as\n"
+		"3000-1023) matches no packet, whichever field it is on, and so do\n"
+		"two matches of one port that no port passes both of (\"tcp dport\n"
+		">= 60000 tcp dport <= 1023\", \"--dport 22 -m tcp --dport 23\").",
 	},
 	[CHK_RANGE_WIDE] = {
 		"range-wide", SEV_WARNING,

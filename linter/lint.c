@@ -1363,6 +1363,31 @@ static bool conjoined(const struct port_match *a, const struct port_match *b)
 	       (a->source == SRC_CT) == (b->source == SRC_CT);
 }
 
+/* Whether a port of PS is in C->clip (both sorted). */
+static bool clip_meets(const struct ctx *c, const struct portset *ps)
+{
+	uint32_t a = 0, b = 0;
+
+	while (a < c->nclip && b < ps->n) {
+		if (c->clip[a].hi < ps->r[b].lo)
+			a++;
+		else if (ps->r[b].hi < c->clip[a].lo)
+			b++;
+		else
+			return true;
+	}
+	return false;
+}
+
+/* Whether no match after M in the rule is conjoined() with it. */
+static bool last_conjoined(const struct ctx *c, const struct port_match *m)
+{
+	for (const struct port_match *o = m + 1; o < c->r->matches + c->r->nmatches; o++)
+		if (conjoined(m, o))
+			return false;
+	return true;
+}
+
 /* Room for WANT pieces in C->clip and C->clip_tmp; C->clip is kept. */
 static void clip_room(struct ctx *c, uint32_t want)
 {
@@ -1461,9 +1486,14 @@ static void check_match(struct ctx *c, const struct port_match *m)
 			add(c, CHK_PORT_INVALID, &lits[i].loc, lits[i].hi, lits[i].lo, -1,
 			    NULL, 0, "the range %u-%u is reversed: it matches no port",
 			    lits[i].lo, lits[i].hi);
+	clip = !m->negated && conj_ports(c, m);
+	if (clip && m->ports.n && !clip_meets(c, &m->ports) && last_conjoined(c, m))
+		add(c, CHK_PORT_INVALID, &m->loc, m->ports.r[0].lo,
+		    m->ports.r[m->ports.n - 1].hi, -1, NULL, 0,
+		    "no port passes both this match and the rule's other %s matches: the rule matches no packet",
+		    m->field == FIELD_SPORT ? "sport" : "dport");
 	if (!dport || m->negated)
 		return;
-	clip = conj_ports(c, m);
 	if (nlits) {
 		bool admits = c->admits, *covered = NULL;
 

@@ -796,6 +796,37 @@ static enum rel_op parse_op(const char *op)
 	return OP_OTHER;
 }
 
+/*
+ * {"range": [3000, 1023]}: nft lists "tcp dport >= 3000 tcp dport <= 1023",
+ * two comparisons the kernel holds and no port passes, as that reversed
+ * range (nft -j -f refuses it back).  Its literal into LV, kept reversed,
+ * with a warning; false for anything else.
+ */
+static bool reversed_listing(struct jctx *j, const json_t *right, const char *field,
+			     struct litvec *lv)
+{
+	json_t *range = json_object_get(right, "range");
+	struct port_lit lit = { .loc = j->loc };
+	json_int_t lo, hi;
+
+	if (!json_is_object(right) || json_object_size(right) != 1 ||
+	    !json_is_array(range) || json_array_size(range) != 2 ||
+	    !json_is_integer(json_array_get(range, 0)) ||
+	    !json_is_integer(json_array_get(range, 1)))
+		return false;
+	lo = json_integer_value(json_array_get(range, 0));
+	hi = json_integer_value(json_array_get(range, 1));
+	if (lo <= hi || lo > 65535 || hi < 0)
+		return false;
+	lit.lo = (uint16_t)lo;
+	lit.hi = (uint16_t)hi;
+	ruleset_diag(j->rs, DIAG_WARNING, &j->loc,
+		     "the range %u-%u is reversed: it matches no port (nft lists \"%s >= %u %s <= %u\" so)",
+		     lit.lo, lit.hi, field, lit.lo, field, lit.hi);
+	lits_add(j->rs, &lv->v, &lv->n, &lv->a, &lit);
+	return true;
+}
+
 /* A match whose left side is the port key KI.  0, or -1 after a diagnostic. */
 static int port_match(struct jctx *j, struct rule *r, const struct keyinfo *ki,
 		      enum rel_op op, json_t *right)
@@ -840,6 +871,13 @@ static int port_match(struct jctx *j, struct rule *r, const struct keyinfo *ki,
 			rr = (struct portrange){ (uint16_t)n, 65535 };
 		lits_add(j->rs, &lv[0].v, &lv[0].n, &lv[0].a, &lit);
 		add_matches(j, r, ki, lv, MATCH_VALUE, false, NULL, &rr);
+		return 0;
+	}
+	if (op == OP_EQ && !ki->ncomp &&
+	    reversed_listing(j, right, ki->field[0] == FIELD_SPORT ? "sport" : "dport", &lv[0])) {
+		struct portrange none = { 1, 0 };
+
+		add_matches(j, r, ki, lv, MATCH_VALUE, false, NULL, &none);
 		return 0;
 	}
 	if (json_is_object(right) && json_object_size(right) == 1 &&
