@@ -259,6 +259,7 @@ struct port_match *rule_add_match(struct ruleset *rs, struct rule *r)
 void rule_ct_protos(struct rule *r, unsigned ct_l4)
 {
 	ct_l4 &= L4_PORTS;
+	r->ct_l4 = (uint8_t)ct_l4;
 	if (!ct_l4)
 		return;
 	for (uint32_t k = 0; k < r->nmatches; k++) {
@@ -351,6 +352,11 @@ uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi)
 	bool other = false;
 	uint32_t at = mi;
 
+	/* ... and the connection's: conntrack's protocol is the packet's
+	 * ("ct original protocol dccp meta l4proto . th dport { udp . 32 }"
+	 * matches nothing; an ICMP error of the connection is no udp) */
+	if (r->ct_l4)
+		allowed &= r->ct_l4;
 	if (!orig.proto_comp)
 		return 1;
 	for (uint32_t i = 0; i < orig.nlits; i++) {

@@ -208,6 +208,8 @@ struct rule {
 	bool ct_states_negated;
 	bool comment_hidden;	/* a comment the input does not show (nft -j
 				 * of iptables-nft's "-m comment") */
+	uint8_t ct_l4;		/* enum l4 bits with ports its "ct [original|
+				 * reply] protocol" allows; 0: any */
 	uint32_t seq;		/* the order rules were read in, all chains
 				 * together: the order they are loaded */
 	const char *target;	/* jump/goto chain */
@@ -367,7 +369,7 @@ uint32_t rule_split_protos(struct ruleset *rs, struct rule *r, uint32_t mi);
  * matches (but for concatenations with a protocol component).  Payload
  * matches keep the rule's: an ICMP error belongs to the connection too.
  */
-void rule_ct_protos(struct rule *r, unsigned ct_l4);
+void rule_ct_protos(struct rule *r, unsigned ct_l4);	/* also sets r->ct_l4 */
 /*
  * "tcp sport . tcp dport { 0-65535 . 22, 22 . 0-65535 }" is how nft lists
  * iptables' "-m multiport --ports 22": either port is 22.  Every such
