@@ -411,12 +411,7 @@ static void lint_one(void *arg, const char *file)
 		lc->status = EXIT_USAGE;
 		return;
 	}
-	if (run->nfiles == run->afiles) {
-		run->afiles = run->afiles ? run->afiles * 2 : 8;
-		run->files = realloc(run->files, run->afiles * sizeof(*run->files));
-		if (!run->files)
-			oom();
-	}
+	run->files = grow_array(run->files, &run->afiles, run->nfiles + 1, sizeof(*run->files));
 	lf = &run->files[run->nfiles++];
 	memset(lf, 0, sizeof(*lf));
 	lf->rs = ruleset_new();

@@ -72,7 +72,8 @@ struct ctx {
 	size_t said_mask, run_from;
 	/* conj_ports() of the match being checked, and room to make it */
 	struct portrange *clip, *clip_tmp;
-	uint32_t nclip, aclip;
+	uint32_t nclip;
+	size_t aclip, aclip_tmp;
 };
 
 /* --- findings ----------------------------------------------------------------- */
@@ -176,12 +177,7 @@ static void add(struct ctx *c, enum check chk, const struct loc *loc,
 	slot = said_slot(c, &key);
 	if (c->said[slot] > c->run_from)
 		return;
-	if (out->n == out->a) {
-		out->a = out->a ? out->a * 2 : 64;
-		out->f = realloc(out->f, out->a * sizeof(*out->f));
-		if (!out->f)
-			oom();
-	}
+	out->f = grow_array(out->f, &out->a, out->n + 1, sizeof(*out->f));
 	f = &out->f[out->n++];
 	memset(f, 0, sizeof(*f));
 	va_start(ap, fmt);
@@ -232,51 +228,25 @@ struct chain_dir {
 #define JUMP_NONE UINT32_MAX		/* not a jump or goto */
 #define JUMP_MISSING (UINT32_MAX - 1)	/* to a chain the model lacks */
 
-/* A chain's index in its table, found by its address (open addressing). */
-struct chain_ref {
-	const struct chain *c;	/* NULL: a free slot */
-	uint32_t i;
-};
-
 struct chain_walk {
 	const struct table *t;
-	struct chain_dir *d;		/* by index in the table */
-	struct chain_ref *index;	/* mask + 1 slots */
-	size_t mask;
+	struct chain_dir *d;		/* by chain->index */
 	uint32_t *edges;
 	size_t nedges, aedges;
 	uint32_t *jumps;		/* per rule: the chain its jump reaches,
 					 * or JUMP_NONE, JUMP_MISSING */
 };
 
-static size_t chain_slot(const struct chain_walk *w, const struct chain *c)
-{
-	size_t i = (size_t)(((uintptr_t)c >> 3) * 0x9e3779b97f4a7c15ull) & w->mask;
-
-	while (w->index[i].c && w->index[i].c != c)
-		i = (i + 1) & w->mask;
-	return i;
-}
-
 /* An edge to the chain NAME of the table, if there is one. */
 static uint32_t add_edge(struct chain_walk *w, const char *name)
 {
 	const struct chain *c = table_find_chain(w->t, name);
-	const struct chain_ref *to;
 
 	if (!c)
 		return JUMP_MISSING;
-	to = &w->index[chain_slot(w, c)];
-	if (!to->c)
-		return JUMP_MISSING;
-	if (w->nedges == w->aedges) {
-		w->aedges = w->aedges ? w->aedges * 2 : 64;
-		w->edges = realloc(w->edges, w->aedges * sizeof(*w->edges));
-		if (!w->edges)
-			oom();
-	}
-	w->edges[w->nedges++] = to->i;
-	return to->i;
+	w->edges = grow_array(w->edges, &w->aedges, w->nedges + 1, sizeof(*w->edges));
+	w->edges[w->nedges++] = c->index;
+	return c->index;
 }
 
 /* The chains "jump NAME" or "goto NAME" in OP's text reaches. */
@@ -443,22 +413,15 @@ static void chain_dirs(struct chain_walk *wp, const struct table *t)
 	uint32_t *todo, ntodo = 0;
 	size_t nrules = 0;
 
-	for (w.mask = 15; w.mask < (size_t)t->nchains * 2; w.mask = w.mask * 2 + 1)
-		;
 	for (uint32_t i = 0; i < t->nchains; i++)
 		nrules += t->chains[i]->nrules;
 	w.d = calloc(t->nchains + 1, sizeof(*w.d));
-	w.index = calloc(w.mask + 1, sizeof(*w.index));
 	w.jumps = malloc((nrules + 1) * sizeof(*w.jumps));
 	todo = malloc((t->nchains + 1) * sizeof(*todo));
-	if (!w.d || !w.index || !w.jumps || !todo)
+	if (!w.d || !w.jumps || !todo)
 		oom();
 	nrules = 0;
 	for (uint32_t i = 0; i < t->nchains; i++) {
-		struct chain_ref *ref = &w.index[chain_slot(&w, t->chains[i])];
-
-		ref->c = t->chains[i];
-		ref->i = i;
 		w.d[i].rule0 = (uint32_t)nrules;
 		nrules += t->chains[i]->nrules;
 		w.d[i].dirs = hook_dir((enum hook)t->chains[i]->hook);
@@ -498,7 +461,6 @@ static void chain_dirs(struct chain_walk *wp, const struct table *t)
 static void chain_walk_free(struct chain_walk *w)
 {
 	free(w->d);
-	free(w->index);
 	free(w->jumps);
 }
 
@@ -525,12 +487,8 @@ static bool target_accepts(const struct chain_dir *dirs, uint32_t jump)
 static bool named_target_accepts(const struct chain_walk *w, const char *name)
 {
 	const struct chain *c = table_find_chain(w->t, name);
-	const struct chain_ref *ref;
 
-	if (!c)
-		return true;
-	ref = &w->index[chain_slot(w, c)];
-	return !ref->c || w->d[ref->i].accepts;
+	return !c || w->d[c->index].accepts;
 }
 
 static bool verdict_admits(enum verdict v)
@@ -1389,15 +1347,10 @@ static bool last_conjoined(const struct ctx *c, const struct port_match *m)
 }
 
 /* Room for WANT pieces in C->clip and C->clip_tmp; C->clip is kept. */
-static void clip_room(struct ctx *c, uint32_t want)
+static void clip_room(struct ctx *c, size_t want)
 {
-	if (want <= c->aclip)
-		return;
-	c->aclip = want > 16 ? want : 16;
-	c->clip = realloc(c->clip, c->aclip * sizeof(*c->clip));
-	c->clip_tmp = realloc(c->clip_tmp, c->aclip * sizeof(*c->clip_tmp));
-	if (!c->clip || !c->clip_tmp)
-		oom();
+	c->clip = grow_array(c->clip, &c->aclip, want, sizeof(*c->clip));
+	c->clip_tmp = grow_array(c->clip_tmp, &c->aclip_tmp, want, sizeof(*c->clip_tmp));
 }
 
 /*

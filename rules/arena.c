@@ -217,3 +217,16 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	va_end(ap);
 	return p;
 }
+
+void *array_enlarge(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 8;
+
+	while (c < need)
+		c *= 2;
+	p = realloc(p, c * size);
+	if (!p)
+		oom();
+	*cap = c;
+	return p;
+}

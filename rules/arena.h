@@ -51,4 +51,16 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 /* Out of memory: print one line and abort. */
 _Noreturn void oom(void);
 
+/*
+ * P, a malloc'd array of *CAP elements of SIZE bytes (NULL and 0 at
+ * first), with room for NEED: grown by doubling, from 8.  Out of memory
+ * aborts.  Asked per element added: only the growth is out of line.
+ */
+void *array_enlarge(void *p, size_t *cap, size_t need, size_t size);
+
+static inline void *grow_array(void *p, size_t *cap, size_t need, size_t size)
+{
+	return need <= *cap ? p : array_enlarge(p, cap, need, size);
+}
+
 #endif

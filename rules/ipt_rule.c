@@ -2486,12 +2486,7 @@ void ipt_unsure_chain(struct ipt_reader *ir, uint8_t family, const char *table,
 			u->known = known;
 		return;
 	}
-	if (ir->nunsure == ir->aunsure) {
-		ir->aunsure = ir->aunsure ? ir->aunsure * 2 : 8;
-		ir->unsure = realloc(ir->unsure, ir->aunsure * sizeof(*ir->unsure));
-		if (!ir->unsure)
-			oom();
-	}
+	ir->unsure = grow_array(ir->unsure, &ir->aunsure, ir->nunsure + 1, sizeof(*ir->unsure));
 	u = &ir->unsure[ir->nunsure++];
 	u->family = family;
 	u->table = table ? strdup(table) : NULL;
@@ -2675,12 +2670,7 @@ static void remember_spec(struct cmd *c, struct rule *r)
 
 	if (!ir->keep_specs)
 		return;
-	if (ir->nspecs == ir->aspecs) {
-		ir->aspecs = ir->aspecs ? ir->aspecs * 2 : 16;
-		ir->specs = realloc(ir->specs, ir->aspecs * sizeof(*ir->specs));
-		if (!ir->specs)
-			oom();
-	}
+	ir->specs = grow_array(ir->specs, &ir->aspecs, ir->nspecs + 1, sizeof(*ir->specs));
 	ir->specs[ir->nspecs].rule = r;
 	ir->specs[ir->nspecs].text = spec_key(c, &ir->specs[ir->nspecs].len);
 	ir->nspecs++;

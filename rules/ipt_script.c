@@ -151,21 +151,6 @@ struct ctx {
 
 /* --- helpers ------------------------------------------------------------------- */
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 8;
-
-	if (need <= *cap)
-		return p;
-	while (c < need)
-		c *= 2;
-	p = realloc(p, c * size);
-	if (!p)
-		oom();
-	*cap = c;
-	return p;
-}
-
 static char *memdup0(const char *s, size_t len)
 {
 	char *p = malloc(len + 1);
@@ -240,11 +225,11 @@ static void index_lines(struct script *s)
 {
 	const char *p = s->t, *end = s->t + s->n;
 
-	s->lines = grow(NULL, &s->alines, 64, sizeof(*s->lines));
+	s->lines = grow_array(NULL, &s->alines, 64, sizeof(*s->lines));
 	s->lines[s->nlines++] = 0;
 	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
 		p++;
-		s->lines = grow(s->lines, &s->alines, s->nlines + 1, sizeof(*s->lines));
+		s->lines = grow_array(s->lines, &s->alines, s->nlines + 1, sizeof(*s->lines));
 		s->lines[s->nlines++] = (size_t)(p - s->t);
 	}
 }
@@ -503,7 +488,7 @@ struct lexer {
 static size_t push(struct script *s, enum tok_kind kind, size_t off, size_t end,
 		   uint8_t flags)
 {
-	s->toks = grow(s->toks, &s->atoks, s->ntoks + 1, sizeof(*s->toks));
+	s->toks = grow_array(s->toks, &s->atoks, s->ntoks + 1, sizeof(*s->toks));
 	s->toks[s->ntoks] = (struct tok){
 		.off = off, .end = end, .kind = (uint8_t)kind, .flags = flags,
 	};
@@ -842,7 +827,7 @@ static void fn_collect(struct sym *fn, const char *name, size_t nlen)
 {
 	if (fn->alen + nlen + 1 > MAX_ASSIGNED)
 		return;
-	fn->assigned = grow(fn->assigned, &fn->acap, fn->alen + nlen + 1, 1);
+	fn->assigned = grow_array(fn->assigned, &fn->acap, fn->alen + nlen + 1, 1);
 	memcpy(fn->assigned + fn->alen, name, nlen);
 	fn->alen += nlen;
 	fn->assigned[fn->alen++] = '\0';
@@ -911,7 +896,7 @@ static void fields_put(struct fields *w, char c)
 		w->toolong = true;
 		return;
 	}
-	w->buf = grow(w->buf, &w->cap, w->len + 2, 1);
+	w->buf = grow_array(w->buf, &w->cap, w->len + 2, 1);
 	w->buf[w->len++] = c;
 }
 
@@ -919,9 +904,9 @@ static void fields_end(struct fields *w)
 {
 	if (!w->open)
 		return;
-	w->buf = grow(w->buf, &w->cap, w->len + 1, 1);
+	w->buf = grow_array(w->buf, &w->cap, w->len + 1, 1);
 	w->buf[w->len++] = '\0';
-	w->f = grow(w->f, &w->a, w->n + 1, sizeof(*w->f));
+	w->f = grow_array(w->f, &w->a, w->n + 1, sizeof(*w->f));
 	w->f[w->n++] = (struct field){ w->start, w->len - w->start - 1, w->word };
 	w->open = false;
 }
@@ -2390,7 +2375,7 @@ static void parse_simple(struct script *s, const struct ctx *c, bool uncond)
 		bool append;
 
 		if (tk->kind == T_REDIR) {
-			rd = grow(rd, &ar, cmd.nr + 1, sizeof(*rd));
+			rd = grow_array(rd, &ar, cmd.nr + 1, sizeof(*rd));
 			rd[cmd.nr].op = s->pos;
 			rd[cmd.nr].target = SIZE_MAX;
 			next(s);
@@ -2403,7 +2388,7 @@ static void parse_simple(struct script *s, const struct ctx *c, bool uncond)
 		}
 		if (tk->kind != T_WORD)
 			break;
-		wt = grow(wt, &aw, cmd.nw + 1, sizeof(*wt));
+		wt = grow_array(wt, &aw, cmd.nw + 1, sizeof(*wt));
 		wt[cmd.nw++] = s->pos;
 		bad |= (tk->flags & W_BAD) != 0;
 		next(s);

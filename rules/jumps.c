@@ -75,7 +75,7 @@ static void rule_targets(const struct table *t, const struct rule *r,
 
 struct edge_fill {
 	struct jgraph *g;
-	uint32_t aedges;
+	size_t aedges;
 	const struct rule *r;
 };
 
@@ -87,12 +87,7 @@ static void add_edge(void *arg, const char *name)
 
 	if (!c)
 		return;	/* reported where jumps are resolved */
-	if (g->nedges == f->aedges) {
-		f->aedges = f->aedges ? f->aedges * 2 : 64;
-		g->edges = realloc(g->edges, f->aedges * sizeof(*g->edges));
-		if (!g->edges)
-			oom();
-	}
+	g->edges = grow_array(g->edges, &f->aedges, g->nedges + 1, sizeof(*g->edges));
 	g->edges[g->nedges++] = (struct jedge){ .to = c->index, .r = f->r };
 }
 

@@ -317,12 +317,7 @@ static void unget(struct parser *p, const struct token *t)
 /* The place of V's next token (not counted until the caller does). */
 static struct token *vec_room(struct tokvec *v)
 {
-	if (v->n == v->a) {
-		v->a = v->a ? v->a * 2 : 32;
-		v->t = realloc(v->t, v->a * sizeof(*v->t));
-		if (!v->t)
-			oom();
-	}
+	v->t = grow_array(v->t, &v->a, v->n + 1, sizeof(*v->t));
 	return &v->t[v->n];
 }
 
@@ -799,12 +794,7 @@ static void note_set_refs(struct rulectx *c, size_t from, size_t end)
 		    (k > 0 && tok_is(&c->t[k - 1], "offload")) ||
 		    (k > 1 && tok_is(&c->t[k - 1], "add") && tok_is(&c->t[k - 2], "flow")))
 			continue;
-		if (p->nrefs == p->arefs) {
-			p->arefs = p->arefs ? p->arefs * 2 : 16;
-			p->refs = realloc(p->refs, p->arefs * sizeof(*p->refs));
-			if (!p->refs)
-				oom();
-		}
+		p->refs = grow_array(p->refs, &p->arefs, p->nrefs + 1, sizeof(*p->refs));
 		set_ref_name(p, t);
 		p->refs[p->nrefs++] = (struct set_ref){
 			.r = c->r, .s = t->s + 1, .len = t->len - 1, .loc = *at(t),
@@ -854,12 +844,7 @@ static void check_set_refs(struct parser *p)
 static void early_add(struct parser *p, struct rule *r, const char *name,
 		      size_t len, bool chain, const struct loc *loc)
 {
-	if (p->nearly == p->aearly) {
-		p->aearly = p->aearly ? p->aearly * 2 : 16;
-		p->early = realloc(p->early, p->aearly * sizeof(*p->early));
-		if (!p->early)
-			oom();
-	}
+	p->early = grow_array(p->early, &p->aearly, p->nearly + 1, sizeof(*p->early));
 	p->early[p->nearly++] = (struct early_ref){
 		.r = r, .name = arena_strndup(&p->rs->arena, name, len),
 		.chain = chain, .loc = *loc,
@@ -1027,12 +1012,7 @@ static void flush_opaque(struct rulectx *c, size_t end)
 
 static void late_add(struct rulectx *c, uint32_t idx)
 {
-	if (c->nlate == c->alate) {
-		c->alate = c->alate ? c->alate * 2 : 4;
-		c->late = realloc(c->late, c->alate * sizeof(*c->late));
-		if (!c->late)
-			oom();
-	}
+	c->late = grow_array(c->late, &c->alate, c->nlate + 1, sizeof(*c->late));
 	c->late[c->nlate++] = idx;
 }
 
@@ -1207,12 +1187,7 @@ static void span_add(struct keyspans *ks, const struct port_lit *lit,
 {
 	struct keyspan *k;
 
-	if (ks->n == ks->a) {
-		ks->a = ks->a ? ks->a * 2 : 16;
-		ks->v = realloc(ks->v, ks->a * sizeof(*ks->v));
-		if (!ks->v)
-			oom();
-	}
+	ks->v = grow_array(ks->v, &ks->a, ks->n + 1, sizeof(*ks->v));
 	k = &ks->v[ks->n];
 	k->lo = lit->lo;
 	k->hi = lit->hi;
@@ -3124,12 +3099,7 @@ static void read_rule(struct parser *p, struct rule *r, struct token *t,
 {
 	struct rulectx c = { .p = p, .r = r, .t = t, .n = n };
 
-	if (p->nfresh == p->afresh) {
-		p->afresh = p->afresh ? p->afresh * 2 : 64;
-		p->fresh = realloc(p->fresh, p->afresh * sizeof(*p->fresh));
-		if (!p->fresh)
-			oom();
-	}
+	p->fresh = grow_array(p->fresh, &p->afresh, p->nfresh + 1, sizeof(*p->fresh));
 	p->fresh[p->nfresh++] = r;
 	/* nft lists "redirect to :tcp dport map {...}": the ':' of a port
 	 * glued to the map's key. */
