@@ -5,11 +5,14 @@
 # references measured in the same run:
 #   lint vs ports on the same file      target: <= 1.5x (checks must not dominate)
 #   lint vs wc -l on the same file      target: <= 10x
+# and, for scale, bench_floor (bench_floor.c) on the same files: a bare
+# tokenizer, the least any reader does.
 # usage: tests/bench/bench_lint.sh [BUILDDIR] [SIZES]   (from the source root)
 set -eu
 build=${1:-build}
 sizes=${2:-100000 1000000}
 portolan=$build/cli/portolan
+floor=$build/tests/bench_floor
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -33,15 +36,17 @@ for n in $sizes; do
 		# lint exits 1 on findings: hyperfine is told to ignore it
 		hyperfine -N -i --warmup 1 --runs $runs --export-json "$tmp/r.json" \
 			"$portolan lint --no-config $file" "$portolan ports $file" \
-			"wc -l $all" >/dev/null 2>&1
+			"wc -l $all" "$floor $all" >/dev/null 2>&1
 		awk -v n="$n" -v kind="$kind" \
 		    -v l="$(jq -r '.results[0].mean' "$tmp/r.json")" \
 		    -v p="$(jq -r '.results[1].mean' "$tmp/r.json")" \
-		    -v w="$(jq -r '.results[2].mean' "$tmp/r.json")" 'BEGIN {
+		    -v w="$(jq -r '.results[2].mean' "$tmp/r.json")" \
+		    -v f="$(jq -r '.results[3].mean' "$tmp/r.json")" 'BEGIN {
 			printf "== %s, %d rules\n", kind, n
 			printf "portolan lint   %8.3f s\n", l
 			printf "portolan ports  %8.3f s   lint is %5.2fx ports (target <= 1.5x)\n", p, l / p
 			printf "wc -l           %8.3f s   lint is %5.1fx wc -l (target <= 10x)\n", w, l / w
+			printf "bare tokenizer  %8.3f s   %5.1fx wc -l; lint is %.1fx it\n", f, f / w, l / f
 		}'
 	done
 done
