@@ -2320,6 +2320,21 @@ static bool xt_kept(const struct cmd *c, unsigned proto)
 	return !native;
 }
 
+/* Whether C has a port option of its protocol's match (not only --syn
+ * or --tcp-flags). */
+static bool has_ports(const struct cmd *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const char *s = c->args[i].s;
+
+		if (!c->args[i].quoted &&
+		    (streq(s, "--dport") || streq(s, "--sport") ||
+		     streq(s, "--destination-port") || streq(s, "--source-port")))
+			return true;
+	}
+	return false;
+}
+
 /*
  * A protocol's match ("-m tcp") in a rule for another protocol, or for
  * none: x_tables refuses it when the rule is loaded, whatever the order
@@ -2343,8 +2358,11 @@ static bool module_protos(struct cmd *c)
 				  l->name, l->name);
 			return false;
 		}
-		if (c->proto_neg)
+		if (c->proto_neg && has_ports(c))
 			warn(c->ir, &l->arg->loc, "'! -p %s' with %s ports: iptables-nft matches these ports of every other protocol; iptables-legacy rejects the rule",
+			     l->name, l->name);
+		else if (c->proto_neg)
+			warn(c->ir, &l->arg->loc, "'! -p %s' with %s flags: iptables-nft tests those bits of every other protocol's header; iptables-legacy rejects the rule",
 			     l->name, l->name);
 	}
 	return true;
