@@ -896,17 +896,27 @@ static const char *range_str(char buf[static 16], uint16_t lo, uint16_t hi)
 }
 
 /* What check_lits() says of literal B, the first literal before it
- * whose ports meet its own being A. */
+ * whose ports meet its own being A.  No line numbers: a finding's
+ * message is part of its baseline fingerprint, which edits above the
+ * rule must leave alone. */
 static void lit_written_before(struct ctx *c, const struct port_lit *a,
 			       const struct port_lit *b)
 {
 	char x[16], y[16];
 
-	if (a->lo == b->lo && a->hi == b->hi)
+	if (a->lo == b->lo && a->hi == b->hi && a->lo != a->hi)
 		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-		    b->lo == b->hi ? "%u is written twice (also at column %u)" :
-				     "%u-%u is written twice", b->lo,
-		    b->lo == b->hi ? a->loc.col : b->hi);
+		    "%u-%u is written twice", b->lo, b->hi);
+	else if (a->lo == b->lo && a->hi == b->hi && a->loc.file != b->loc.file &&
+		 a->loc.file < c->rs->nfiles)
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%u is written twice (also in %s)", b->lo, c->rs->files[a->loc.file].name);
+	else if (a->lo == b->lo && a->hi == b->hi && a->loc.line != b->loc.line)
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%u is written twice (also on a line before)", b->lo);
+	else if (a->lo == b->lo && a->hi == b->hi)
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%u is written twice (also at column %u)", b->lo, a->loc.col);
 	else
 		add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
 		    "%s overlaps %s, written before it",

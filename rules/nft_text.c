@@ -60,7 +60,14 @@ struct parser {
 	unsigned expansions;	/* $variables expanded in a row */
 	size_t expanded;	/* tokens they gave, in all */
 	size_t budget;		/* ... at most: linear in the input's size */
-	struct elem_rec *elems, **elems_tail;	/* set elements read, in order */
+	/* Set elements read: each set's in order, and all by set and key
+	 * (chained hash buckets), so that "delete element" finds one at
+	 * once and thousands of them stay linear. */
+	struct set_elems **sets_seen;
+	uint32_t nsets_buckets, nsets_seen;
+	struct elem_rec **elem_buckets;
+	uint32_t nelem_buckets, nelems;
+	struct set_elems *dirty;	/* sets an element left: rebuilt at the end */
 	struct set_ref *refs;	/* sets named in expressions kept opaque */
 	size_t nrefs, arefs;
 	bool kw_told;		/* a keyword as a name was reported */
@@ -95,11 +102,22 @@ struct elem_rec {
 	struct set *s;
 	const char *key;	/* canonical: components joined by " . ",
 				 * ports and numbers as "lo-hi" */
+	uint32_t hash;		/* of S and KEY */
 	bool has_lit, has_data, dead;
 	struct port_lit lit;	/* the first port component */
 	struct portrange more[SET_MORE_PORTS];
 	struct portrange data;
-	struct elem_rec *next;
+	struct elem_rec *next;	/* of the same set, in order */
+	struct elem_rec *bucket_next;
+};
+
+/* The elements of one set this reading saw. */
+struct set_elems {
+	struct set *s;
+	struct elem_rec *head, **tail;
+	uint32_t base;		/* literals the set had before: read elsewhere */
+	bool dirty;		/* on the parser's dirty list */
+	struct set_elems *bucket_next, *dirty_next;
 };
 
 #define NAMEBUF 256	/* nft's limit, NUL included */
@@ -3328,15 +3346,129 @@ static const char *elem_key(struct parser *p, const struct set *s,
 }
 
 /* S's ports again, from the elements that are left. */
-static void set_rebuild(struct parser *p, struct set *s)
+static uint32_t set_hash(const struct set *s)
 {
+	uint64_t v = (uintptr_t)s;
+
+	v *= 0x9e3779b97f4a7c15ull;
+	return (uint32_t)(v >> 32);
+}
+
+/* The elements seen of S; with CREATE, a new empty record if none. */
+static struct set_elems *set_elems_of(struct parser *p, struct set *s, bool create)
+{
+	uint32_t h = set_hash(s);
+	struct set_elems *se;
+
+	if (p->nsets_buckets) {
+		for (se = p->sets_seen[h & (p->nsets_buckets - 1)]; se; se = se->bucket_next)
+			if (se->s == s)
+				return se;
+	}
+	if (!create)
+		return NULL;
+	if (p->nsets_seen >= p->nsets_buckets) {
+		uint32_t n = p->nsets_buckets ? p->nsets_buckets * 2 : 16;
+		struct set_elems **b = calloc(n, sizeof(*b));
+
+		if (!b)
+			oom();
+		for (uint32_t i = 0; i < p->nsets_buckets; i++) {
+			while ((se = p->sets_seen[i])) {
+				p->sets_seen[i] = se->bucket_next;
+				se->bucket_next = b[set_hash(se->s) & (n - 1)];
+				b[set_hash(se->s) & (n - 1)] = se;
+			}
+		}
+		free(p->sets_seen);
+		p->sets_seen = b;
+		p->nsets_buckets = n;
+	}
+	se = arena_alloc(&p->rs->arena, sizeof(*se));
+	se->s = s;
+	se->tail = &se->head;
+	se->base = s->nlits;
+	se->bucket_next = p->sets_seen[h & (p->nsets_buckets - 1)];
+	p->sets_seen[h & (p->nsets_buckets - 1)] = se;
+	p->nsets_seen++;
+	return se;
+}
+
+static uint32_t elem_hash(const struct set *s, const char *key)
+{
+	return name_hash(key, strlen(key)) ^ set_hash(s);
+}
+
+static void elem_index(struct parser *p, struct elem_rec *rec)
+{
+	struct elem_rec *r;
+
+	if (p->nelems >= p->nelem_buckets) {
+		uint32_t n = p->nelem_buckets ? p->nelem_buckets * 2 : 64;
+		struct elem_rec **b = calloc(n, sizeof(*b));
+
+		if (!b)
+			oom();
+		for (uint32_t i = 0; i < p->nelem_buckets; i++) {
+			while ((r = p->elem_buckets[i])) {
+				p->elem_buckets[i] = r->bucket_next;
+				r->bucket_next = b[r->hash & (n - 1)];
+				b[r->hash & (n - 1)] = r;
+			}
+		}
+		free(p->elem_buckets);
+		p->elem_buckets = b;
+		p->nelem_buckets = n;
+	}
+	rec->bucket_next = p->elem_buckets[rec->hash & (p->nelem_buckets - 1)];
+	p->elem_buckets[rec->hash & (p->nelem_buckets - 1)] = rec;
+	p->nelems++;
+}
+
+/*
+ * Takes every element of S written as KEY out of it: the kernel holds an
+ * element once however often it was added ("add element" of one it has
+ * is no error).  Returns how many there were.
+ */
+static uint32_t elem_kill(const struct parser *p, const struct set *s,
+			  const char *key)
+{
+	uint32_t h = elem_hash(s, key), n = 0;
+
+	if (!p->nelem_buckets)
+		return 0;
+	for (struct elem_rec *r = p->elem_buckets[h & (p->nelem_buckets - 1)]; r;
+	     r = r->bucket_next) {
+		if (r->hash == h && r->s == s && !r->dead && strcmp(r->key, key) == 0) {
+			r->dead = true;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* An element of SE's set left it: its ports are gathered again from
+ * those still there once everything is read. */
+static void set_dirty(struct parser *p, struct set_elems *se)
+{
+	if (se->dirty)
+		return;
+	se->dirty = true;
+	se->dirty_next = p->dirty;
+	p->dirty = se;
+}
+
+static void set_rebuild(struct parser *p, struct set_elems *se)
+{
+	struct set *s = se->s;
+
 	s->ports.n = 0;
 	s->nlits = 0;
 	s->data_ports.n = 0;
 	for (uint32_t f = 0; f < s->nmore_ports; f++)
 		s->more_ports[f].n = 0;
-	for (const struct elem_rec *r = p->elems; r; r = r->next) {
-		if (r->s != s || r->dead)
+	for (const struct elem_rec *r = se->head; r; r = r->next) {
+		if (r->dead)
 			continue;
 		if (r->has_lit) {
 			lits_add(p->rs, &s->lits, &s->nlits, &s->alits, &r->lit);
@@ -3349,6 +3481,13 @@ static void set_rebuild(struct parser *p, struct set *s)
 	}
 }
 
+static void rebuild_dirty(struct parser *p)
+{
+	for (struct set_elems *se = p->dirty; se; se = se->dirty_next)
+		set_rebuild(p, se);
+	p->dirty = NULL;
+}
+
 /* "delete element": one element T[0..N) (its key; a map's data may
  * follow) out of the set. */
 static void del_elem(struct rulectx *c, const struct token *t, size_t n,
@@ -3356,37 +3495,30 @@ static void del_elem(struct rulectx *c, const struct token *t, size_t n,
 {
 	struct set_elem_ctx *x = arg;
 	const char *key = elem_key(c->p, x->s, t, n);
-	uint32_t nlit = 0;
-	struct elem_rec *hit = NULL;
+	struct set_elems *se = set_elems_of(c->p, x->s, true);
 
-	for (struct elem_rec *r = c->p->elems; r; r = r->next) {
-		if (r->s != x->s || r->dead)
-			continue;
-		nlit += r->has_lit;
-		if (!hit && strcmp(r->key, key) == 0)
-			hit = r;
-	}
 	/* Elements this reading did not see (another file's): the set
 	 * cannot be rebuilt without them. */
-	if (nlit != x->s->nlits) {
+	if (se->base) {
 		pnote(c->p, &t[0].loc, "'delete element' is not applied: set '%s' has elements read elsewhere",
 		      x->s->name);
 		return;
 	}
-	if (!hit) {
+	if (!elem_kill(c->p, x->s, key)) {
 		/* nft would refuse it; or it is written unlike the element */
 		pnote(c->p, &t[0].loc, "'delete element' is not applied: set '%s' has no element '%s'",
 		      x->s->name, key);
 		return;
 	}
-	hit->dead = true;
-	set_rebuild(c->p, x->s);
+	set_dirty(c->p, se);
 }
 
 static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		     void *arg)
 {
 	struct set_elem_ctx *x = arg;
+	/* before the first literal is added: those before are another's */
+	struct set_elems *se = set_elems_of(c->p, x->s, true);
 	struct elem_rec *rec = arena_alloc(&c->p->rs->arena, sizeof(*rec));
 	struct port_match m = { 0 };
 	struct elem_ctx e = {
@@ -3458,8 +3590,10 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 	}
 	rec->s = x->s;
 	rec->key = elem_key(c->p, x->s, t, n);
-	*c->p->elems_tail = rec;
-	c->p->elems_tail = &rec->next;
+	rec->hash = elem_hash(rec->s, rec->key);
+	*se->tail = rec;
+	se->tail = &rec->next;
+	elem_index(c->p, rec);
 }
 
 /*
@@ -4376,10 +4510,13 @@ static void cmd_flush(struct parser *p, const struct token *kw)
 				name_str(&name, nbuf), false);
 
 			if (s) {
-				for (struct elem_rec *r = p->elems; r; r = r->next)
-					if (r->s == s)
-						r->dead = true;
-				set_rebuild(p, s);
+				struct set_elems *se = set_elems_of(p, s, true);
+
+				for (struct elem_rec *r = se->head; r; r = r->next)
+					r->dead = true;
+				/* what was read elsewhere goes too */
+				se->base = 0;
+				set_dirty(p, se);
 			} else {
 				perr(p, &name.loc, "set '%.*s' does not exist", (int)name.len, name.s);
 			}
@@ -4653,7 +4790,6 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 	uint32_t idx = ruleset_add_file(rs, name, text, len);
 
 	p.max_errors += rs->nerrors;	/* per file */
-	p.elems_tail = &p.elems;
 	p.budget = len * 16 > MIN_EXPANSION_BUDGET ? len * 16 : MIN_EXPANSION_BUDGET;
 	p.lx = lexer_new(rs);
 	lexer_push_file(p.lx, idx, realpath(name, real) ? real : name);
@@ -4667,7 +4803,10 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 	}
 	statement_order_check(&p);
 	check_set_refs(&p);
+	rebuild_dirty(&p);
 	lexer_free(p.lx);
 	free(p.buckets);
+	free(p.sets_seen);
+	free(p.elem_buckets);
 	return 0;
 }
