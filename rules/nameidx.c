@@ -97,7 +97,8 @@ static bool named(const struct name_kind *k, const void *item,
 {
 	const char *s = k->name(item);
 
-	return strlen(s) == len && memcmp(s, name, len) == 0;
+	/* no strlen(): the item's name is read as far as it is compared */
+	return strncmp(s, name, len) == 0 && s[len] == '\0';
 }
 
 void *nameidx_find(const struct name_index *x, const struct name_kind *k,

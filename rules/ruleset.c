@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jumps.h"
 #include "ruleset.h"
 
 /* Most arrays here hold a single item: start with room for one. */
@@ -573,21 +574,45 @@ static const struct portset *set_comp_ports(const struct set *s, unsigned comp)
 }
 
 /* A verdict map element's jump or goto to a chain T lacks is refused, as
- * a rule's is. */
+ * a rule's is.  With G, each jump found is R's edge in G (R's verdict map's
+ * element). */
 static void resolve_lit_targets(struct ruleset *rs, struct table *t,
-				const struct port_lit *lits, uint32_t n)
+				const struct port_lit *lits, uint32_t n,
+				struct jump_graph *g, const struct rule *r)
 {
-	for (uint32_t k = 0; k < n; k++)
-		if (lits[k].target && !table_chain(rs, t, lits[k].target, false))
+	for (uint32_t k = 0; k < n; k++) {
+		const struct chain *to;
+
+		if (!lits[k].target)
+			continue;
+		to = table_chain(rs, t, lits[k].target, false);
+		if (!to)
 			ruleset_diag(rs, DIAG_ERROR, &lits[k].loc,
 				     "chain '%s' does not exist in table %s %s",
 				     lits[k].target, family_name(t->family), t->name);
+		else if (g)
+			jump_graph_add(g, to, r);
+	}
+}
+
+/* The jumps of named verdict map S's elements, R's edges in G (checked
+ * for chains that do not exist once per set, below). */
+static void set_jumps(const struct table *t, const struct set *s,
+		      struct jump_graph *g, const struct rule *r)
+{
+	for (uint32_t k = 0; k < s->nlits; k++) {
+		const struct chain *to;
+
+		if (s->lits[k].target && (to = table_find_chain(t, s->lits[k].target)))
+			jump_graph_add(g, to, r);
+	}
 }
 
 void ruleset_resolve_sets(struct ruleset *rs)
 {
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		struct table *t = rs->tables[ti];
+		struct jump_graph g;
 
 		for (uint32_t si = 0; si < t->nsets; si++) {
 			struct set *s = t->sets[si];
@@ -597,17 +622,25 @@ void ruleset_resolve_sets(struct ruleset *rs)
 			for (uint32_t f = 0; f < s->nmore_ports; f++)
 				portset_normalize(&s->more_ports[f]);
 		}
+		jump_graph_init(&g, t);
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			struct chain *c = t->chains[ci];
 
+			jump_graph_chain(&g, ci);
 			for (uint32_t ri = 0; ri < c->nrules; ri++) {
 				struct rule *r = c->rules[ri];
 
 				if ((r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) &&
-				    r->target && !table_chain(rs, t, r->target, false))
-					ruleset_diag(rs, DIAG_ERROR, &r->loc,
-						     "chain '%s' does not exist in table %s %s",
-						     r->target, family_name(t->family), t->name);
+				    r->target) {
+					const struct chain *to = table_chain(rs, t, r->target, false);
+
+					if (to)
+						jump_graph_add(&g, to, r);
+					else
+						ruleset_diag(rs, DIAG_ERROR, &r->loc,
+							     "chain '%s' does not exist in table %s %s",
+							     r->target, family_name(t->family), t->name);
+				}
 				if (r->nat && r->nat->map && !r->nat->ports.n)
 					resolve_nat(rs, t, r->nat);
 				if (r->snat && r->snat->map && !r->snat->ports.n)
@@ -618,7 +651,10 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					struct set *s;
 
 					if (m->kind == MATCH_VMAP && !m->set)
-						resolve_lit_targets(rs, t, m->lits, m->nlits);
+						resolve_lit_targets(rs, t, m->lits, m->nlits, &g, r);
+					if (m->kind == MATCH_VMAP && m->set && m->source != SRC_IPSET &&
+					    (s = table_set(rs, t, m->set, false)) && set_is_vmap(s))
+						set_jumps(t, s, &g, r);
 					if (!m->set || m->ports.n || m->source == SRC_IPSET)
 						continue;
 					s = table_set(rs, t, m->set, false);
@@ -653,9 +689,9 @@ void ruleset_resolve_sets(struct ruleset *rs)
 		for (uint32_t si = 0; si < t->nsets; si++)
 			if (set_is_vmap(t->sets[si]))
 				resolve_lit_targets(rs, t, t->sets[si]->lits,
-						    t->sets[si]->nlits);
+						    t->sets[si]->nlits, NULL, NULL);
+		jump_graph_check(rs, &g);
 	}
-	ruleset_check_jumps(rs);
 }
 
 static const char *const family_names[] = {

@@ -394,17 +394,13 @@ void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
  * Sorts and merges every named set's ports (a reader may leave them as
  * added), and gives each match on a named set or map ("tcp dport @web")
  * the ports of that set's elements; a set that does not exist is an error at the match,
- * and so is a jump or goto to a chain that does not exist.  Readers call it
- * once everything is read (sets may come after rules).
+ * and so is a jump or goto to a chain that does not exist, and the rule
+ * that takes the jumps below a base chain as deep as the kernel refuses (a
+ * loop, or 16 levels: jumps.h).  Readers call it once everything is read
+ * (sets may come after rules).
  */
 void ruleset_resolve_sets(struct ruleset *rs);
 
-/*
- * The rule that takes the jumps below a base chain as deep as the kernel
- * refuses (a loop, or 16 levels), an error in each table that has one;
- * called by ruleset_resolve_sets().
- */
-void ruleset_check_jumps(struct ruleset *rs);
 
 /* Port sets: add ranges in any order, then normalize (sort and merge). */
 void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
