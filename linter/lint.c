@@ -1256,19 +1256,6 @@ static const struct set *match_set(const struct ctx *c, const struct port_match 
 	return m->set && m->source != SRC_IPSET ? table_find_set(c->t, m->set) : NULL;
 }
 
-/*
- * A set's literals are those of the first port component of its key: a
- * match on another one ("tcp sport . tcp dport @s", the dport) has only
- * its ports, which set resolution took from its own component.
- */
-static bool set_lits_apply(const struct set *s, const struct port_match *m)
-{
-	for (uint32_t k = 0; k < s->nmore_ports; k++)
-		if (s->more_port_fields[k] == (int)m->set_comp)
-			return false;
-	return true;
-}
-
 struct lit_ref {
 	uint16_t lo, hi;
 	uint32_t i;
@@ -1433,10 +1420,8 @@ static void check_match(struct ctx *c, const struct port_match *m)
 	const struct set *s = match_set(c, m);
 	bool dport = m->field != FIELD_SPORT, clip;
 
-	if (s && !nlits && set_lits_apply(s, m)) {
-		lits = s->lits;
-		nlits = s->nlits;
-	}
+	if (s && !nlits)
+		lits = set_comp_lits(s, m->set_comp, &nlits);
 	for (uint32_t i = 0; i < nlits; i++)
 		check_name(c, &lits[i], m->protos);
 	/* a named set is checked once, below (a match split by the

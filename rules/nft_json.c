@@ -1554,9 +1554,13 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
 		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);
 		/* "type inet_service . inet_service": each port on its own */
-		for (uint32_t f = 0; f < s->nmore_ports; f++)
+		for (uint32_t f = 0; f < s->nmore_ports; f++) {
+			lv[f + 1].v[0].loc = j->loc;
+			lits_add(j->rs, &s->more_lits[f], &s->nmore_lits[f],
+				 &s->amore_lits[f], &lv[f + 1].v[0]);
 			portset_add(j->rs, &s->more_ports[f], lv[f + 1].v[0].lo,
 				    lv[f + 1].v[0].hi);
+		}
 	}
 	portset_normalize(&s->ports);
 	for (uint32_t f = 0; f < s->nmore_ports; f++)

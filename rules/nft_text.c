@@ -104,8 +104,9 @@ struct elem_rec {
 				 * ports and numbers as "lo-hi" */
 	uint32_t hash;		/* of S and KEY */
 	bool has_lit, has_data, dead;
+	uint8_t has_more;	/* bit f: more[f] was read */
 	struct port_lit lit;	/* the first port component */
-	struct portrange more[SET_MORE_PORTS];
+	struct port_lit more[SET_MORE_PORTS];
 	struct portrange data;
 	struct elem_rec *next;	/* of the same set, in order */
 	struct elem_rec *bucket_next;
@@ -3465,8 +3466,10 @@ static void set_rebuild(struct parser *p, struct set_elems *se)
 	s->ports.n = 0;
 	s->nlits = 0;
 	s->data_ports.n = 0;
-	for (uint32_t f = 0; f < s->nmore_ports; f++)
+	for (uint32_t f = 0; f < s->nmore_ports; f++) {
 		s->more_ports[f].n = 0;
+		s->nmore_lits[f] = 0;
+	}
 	for (const struct elem_rec *r = se->head; r; r = r->next) {
 		if (r->dead)
 			continue;
@@ -3474,8 +3477,13 @@ static void set_rebuild(struct parser *p, struct set_elems *se)
 			lits_add(p->rs, &s->lits, &s->nlits, &s->alits, &r->lit);
 			portset_add(p->rs, &s->ports, r->lit.lo, r->lit.hi);
 		}
-		for (uint32_t f = 0; f < s->nmore_ports; f++)
+		for (uint32_t f = 0; f < s->nmore_ports; f++) {
+			if (!(r->has_more & (1u << f)))
+				continue;
+			lits_add(p->rs, &s->more_lits[f], &s->nmore_lits[f],
+				 &s->amore_lits[f], &r->more[f]);
 			portset_add(p->rs, &s->more_ports[f], r->more[f].lo, r->more[f].hi);
+		}
 		if (r->has_data)
 			portset_add(p->rs, &s->data_ports, r->data.lo, r->data.hi);
 	}
@@ -3562,13 +3570,16 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		c->p->mute++;	/* the first component's reading reported */
 		port_elem(c, t, n, &me);
 		c->p->mute--;
-		for (uint32_t k = 0; k < mm.nlits; k++)
+		for (uint32_t k = 0; k < mm.nlits; k++) {
+			lits_add(x->p->rs, &x->s->more_lits[f], &x->s->nmore_lits[f],
+				 &x->s->amore_lits[f], &mm.lits[k]);
 			portset_add(x->p->rs, &x->s->more_ports[f], mm.lits[k].lo,
 				    mm.lits[k].hi);
-		if (mm.nlits == 1)
-			rec->more[f] = (struct portrange){ mm.lits[0].lo, mm.lits[0].hi };
-		else
-			rec->more[f] = (struct portrange){ 1, 0 };	/* none */
+		}
+		if (mm.nlits == 1) {
+			rec->more[f] = mm.lits[0];
+			rec->has_more |= (uint8_t)(1u << f);
+		}
 	}
 	if (x->s->is_map && x->s->data_port_field >= 0) {
 		struct tokvec d = { 0 };

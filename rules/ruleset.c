@@ -648,6 +648,8 @@ void ruleset_resolve_sets(struct ruleset *rs)
 				for (uint32_t mi = 0; mi < r->nmatches; mi++) {
 					struct port_match *m = &r->matches[mi];
 					const struct portset *ps;
+					const struct port_lit *lits;
+					uint32_t nlits;
 					struct set *s;
 
 					if (m->kind == MATCH_VMAP && !m->set)
@@ -671,16 +673,17 @@ void ruleset_resolve_sets(struct ruleset *rs)
 						portset_add(rs, &m->ports, ps->r[k].lo,
 							    ps->r[k].hi);
 					portset_normalize(&m->ports);
+					lits = set_comp_lits(s, m->set_comp, &nlits);
 					if (m->proto_comp && s->proto_field >= 0 &&
-					    m->proto_comp == s->proto_field + 1 &&
-					    (int)m->set_comp == s->port_field && s->nlits) {
+					    m->proto_comp == s->proto_field + 1 && nlits) {
 						/* "ip daddr . meta l4proto . th dport
 						 * @s": each element's port for its own
-						 * protocol, with the element as written */
+						 * protocol, with the element as written
+						 * (so too a further port component's) */
 						m->lits = arena_alloc(&rs->arena,
-								      s->nlits * sizeof(*m->lits));
-						memcpy(m->lits, s->lits, s->nlits * sizeof(*m->lits));
-						m->nlits = s->nlits;
+								      nlits * sizeof(*m->lits));
+						memcpy(m->lits, lits, nlits * sizeof(*m->lits));
+						m->nlits = nlits;
 						mi += rule_split_protos(rs, r, mi) - 1;
 					}
 				}

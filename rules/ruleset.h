@@ -271,11 +271,29 @@ struct set {
 	struct portset data_ports;
 	struct loc loc;
 	/* Key port components after the first ("type inet_service .
-	 * inet_service"): where each is in the key, and its ports. */
+	 * inet_service"): where each is in the key, its ports, and its
+	 * literals element by element, as lits[] holds the first's. */
 	int more_port_fields[SET_MORE_PORTS];
 	struct portset more_ports[SET_MORE_PORTS];
+	struct port_lit *more_lits[SET_MORE_PORTS];
+	uint32_t nmore_lits[SET_MORE_PORTS], amore_lits[SET_MORE_PORTS];
 	uint32_t nmore_ports;
 };
+
+/* The literals of component COMP of S's key, their number in *RET_N: a
+ * further port component's, or else the first's (lits[]). */
+static inline const struct port_lit *set_comp_lits(const struct set *s,
+						   unsigned comp, uint32_t *ret_n)
+{
+	for (uint32_t k = 0; k < s->nmore_ports; k++) {
+		if (s->more_port_fields[k] == (int)comp) {
+			*ret_n = s->nmore_lits[k];
+			return s->more_lits[k];
+		}
+	}
+	*ret_n = s->nlits;
+	return s->lits;
+}
 
 /* Whether S is a verdict map ("type inet_service : verdict"): its
  * elements' literals carry their verdicts. */
