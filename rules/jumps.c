@@ -209,6 +209,10 @@ out:
 	free(w.color);
 	free(w.height);
 	free(w.stack);
+}
+
+void jump_graph_release(struct jump_graph *g)
+{
 	free(g->first);
 	free(g->edges);
 	memset(g, 0, sizeof(*g));

@@ -39,8 +39,9 @@ void jump_graph_add(struct jump_graph *g, const struct chain *to,
 
 /*
  * The rule that takes the jumps below a base chain of G's table as deep
- * as the kernel refuses (a loop, or 16 levels) is an error; G is released.
+ * as the kernel refuses (a loop, or 16 levels) is an error.
  */
 void jump_graph_check(struct ruleset *rs, struct jump_graph *g);
+void jump_graph_release(struct jump_graph *g);
 
 #endif

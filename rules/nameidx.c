@@ -97,8 +97,10 @@ static bool named(const struct name_kind *k, const void *item,
 {
 	const char *s = k->name(item);
 
-	/* no strlen(): the item's name is read as far as it is compared */
-	return strncmp(s, name, len) == 0 && s[len] == '\0';
+	/* no strlen(): the item's name is read no further than it is
+	 * compared.  NAME may hold a NUL (an ipset file's word): it is
+	 * compared as bytes, so that it never matches. */
+	return strnlen(s, len + 1) == len && memcmp(s, name, len) == 0;
 }
 
 void *nameidx_find(const struct name_index *x, const struct name_kind *k,

@@ -1553,9 +1553,12 @@ static void set_elems(struct jctx *j, struct set *s, json_t *elems)
 			json_verdict(j, d, &lv[0].v[0]);
 		lits_add(j->rs, &s->lits, &s->nlits, &s->alits, &lv[0].v[0]);
 		portset_add(j->rs, &s->ports, lv[0].v[0].lo, lv[0].v[0].hi);
-		/* "type inet_service . inet_service": each port on its own */
+		/* "type inet_service . inet_service": each port on its own,
+		 * with the element's verdict, as the text reader gives it */
 		for (uint32_t f = 0; f < s->nmore_ports; f++) {
 			lv[f + 1].v[0].loc = j->loc;
+			lv[f + 1].v[0].verdict = lv[0].v[0].verdict;
+			lv[f + 1].v[0].target = lv[0].v[0].target;
 			lits_add(j->rs, &s->more_lits[f], &s->nmore_lits[f],
 				 &s->amore_lits[f], &lv[f + 1].v[0]);
 			portset_add(j->rs, &s->more_ports[f], lv[f + 1].v[0].lo,

@@ -3346,7 +3346,6 @@ static const char *elem_key(struct parser *p, const struct set *s,
 	return arena_strdup(&p->rs->arena, buf);
 }
 
-/* S's ports again, from the elements that are left. */
 static uint32_t set_hash(const struct set *s)
 {
 	uint64_t v = (uintptr_t)s;
@@ -3459,6 +3458,7 @@ static void set_dirty(struct parser *p, struct set_elems *se)
 	p->dirty = se;
 }
 
+/* SE's set's ports again, from the elements that are left. */
 static void set_rebuild(struct parser *p, struct set_elems *se)
 {
 	struct set *s = se->s;

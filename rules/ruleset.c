@@ -610,6 +610,11 @@ static void set_jumps(const struct table *t, const struct set *s,
 
 void ruleset_resolve_sets(struct ruleset *rs)
 {
+	/* each table's jumps, checked once every table is resolved */
+	struct jump_graph *graphs = calloc(rs->ntables ? rs->ntables : 1, sizeof(*graphs));
+
+	if (!graphs)
+		oom();
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		struct table *t = rs->tables[ti];
 		struct jump_graph g;
@@ -693,8 +698,13 @@ void ruleset_resolve_sets(struct ruleset *rs)
 			if (set_is_vmap(t->sets[si]))
 				resolve_lit_targets(rs, t, t->sets[si]->lits,
 						    t->sets[si]->nlits, NULL, NULL);
-		jump_graph_check(rs, &g);
+		graphs[ti] = g;
 	}
+	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
+		jump_graph_check(rs, &graphs[ti]);
+		jump_graph_release(&graphs[ti]);
+	}
+	free(graphs);
 }
 
 static const char *const family_names[] = {

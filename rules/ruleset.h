@@ -419,7 +419,6 @@ void rule_add_opaque_src(struct ruleset *rs, struct rule *r, const char *text,
  */
 void ruleset_resolve_sets(struct ruleset *rs);
 
-
 /* Port sets: add ranges in any order, then normalize (sort and merge). */
 void portset_add(struct ruleset *rs, struct portset *ps, uint16_t lo,
 		 uint16_t hi);

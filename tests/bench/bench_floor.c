@@ -40,7 +40,7 @@ static void classes(void)
 		cls[(unsigned char)*p] = C_PUNCT;
 }
 
-/* The token that starts at P on LINE, column COL, counted into T. */
+/* A token of KIND, LEN bytes, on LINE at column COL, counted into T. */
 static void token(struct tally *t, int kind, size_t len, unsigned long line,
 		  size_t col)
 {
@@ -104,6 +104,8 @@ static int map_file(const char *file, const char **ret, size_t *ret_len)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
 		err = errno;
+	} else if (!S_ISREG(st.st_mode)) {
+		err = EINVAL;	/* a pipe has no size to map: files only */
 	} else if (st.st_size > 0) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 			 fd, 0);
