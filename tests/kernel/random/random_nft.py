@@ -3,7 +3,8 @@
 # A random nftables ruleset, the same for the same seed: port matches of
 # every kind the reader knows (values, ranges, sets, named sets and maps,
 # verdict maps, concatenations, th with meta l4proto or ip protocol, ct
-# proto-dst, raw payload, variables), NAT, command-form rules.  Some are
+# proto-dst, raw payload, variables), NAT, command-form rules, element
+# commands (add, delete, flush) on named sets.  Some are
 # refused by nft (conflicting protocols, names it cannot resolve, jump
 # loops): portolan must refuse the same ones.
 # usage: random_nft.py SEED
@@ -61,6 +62,8 @@ def match(fam, sets, rp):
         if c == 2 and DEFS: return f"{p} {f} {neg}${R.choice(DEFS)}"
         if c == 3: return f"th dport {val()}"
         if c == 4 and "t0" in NAMED: return f"{p} dport {neg}@t0"
+        if c == 5 and "pc" in NAMED and R.random() < 0.5: return "meta l4proto . th dport @pc"
+        if c == 5 and "pc2" in NAMED: return "meta l4proto . th sport . th dport @pc2"
         return f"{p} dport {val()} {p} sport {val()}"
     return f"{p} {f} {neg}{val()}"
 def rule(fam, sets, chains):
@@ -103,7 +106,16 @@ def ruleset():
     if R.random() < 0.4:
         out.append(f"\tset t0 {{ typeof tcp dport; elements = {{ {port()}, {port()} }} }}")
         NAMED.append("t0")
+    if R.random() < 0.3:
+        pairs = sorted({f"{R.choice(PROTOS)} . {port()}" for _ in range(R.randint(1, 4))})
+        out.append(f"\tset pc {{ type inet_proto . inet_service; elements = {{ {', '.join(pairs)} }} }}")
+        NAMED.append("pc")
+    if R.random() < 0.3:
+        trios = sorted({f"{R.choice(PROTOS)} . {port()} . {port()}" for _ in range(R.randint(1, 4))})
+        out.append(f"\tset pc2 {{ typeof meta l4proto . th sport . th dport; elements = {{ {', '.join(trios)} }} }}")
+        NAMED.append("pc2")
     sets = []
+    plain = {}	# the elements of each set with no interval flag
     for i in range(R.randint(0, 2)):
         name = f"s{i}"
         interval = R.random() < 0.5
@@ -115,6 +127,8 @@ def ruleset():
         am = "; auto-merge" if interval else ""
         out.append(f"\tset {name} {{ type inet_service{flags}{am}; elements = {{ {', '.join(sorted(elems))} }} }}")
         sets.append(name)
+        if not interval:
+            plain[name] = elems
     chains = ["sub"]
     CH[:] = []
     out.append("\tchain sub {")
@@ -146,5 +160,26 @@ def ruleset():
         out.append(f"{verb} rule {fam} t input " + rule(fam, sets, chains))
     if R.random() < 0.2:
         out.append(f"add element {fam} t s0 {{ {port()} }}" if sets else f"add rule {fam} t sub accept")
+    # Element commands on sets with no interval flag (nft 1.0.6 applies no
+    # delete to an interval set's "elements = { }" in the same run): an
+    # element added again is still one; no flush after a delete from the
+    # same set (this kernel refuses that batch).
+    for name, cur in plain.items():
+        if R.random() < 0.4:
+            deleted = False
+            for _ in range(R.randint(1, 4)):
+                c = R.randint(0, 2)
+                if c == 0:
+                    e = R.choice(sorted(cur)) if cur and R.random() < 0.5 else str(port())
+                    out.append(f"add element {fam} t {name} {{ {e} }}")
+                    cur.add(e)
+                elif c == 1 and cur:
+                    e = R.choice(sorted(cur))
+                    out.append(f"delete element {fam} t {name} {{ {e} }}")
+                    cur.discard(e)
+                    deleted = True
+                elif c == 2 and not deleted:
+                    out.append(f"flush set {fam} t {name}")
+                    cur.clear()
     return "\n".join(out) + "\n"
 sys.stdout.write(ruleset())
