@@ -51,6 +51,17 @@ struct ipt_reader {
 	size_t nunsure, aunsure;
 	struct cmd *cmd;	/* ipt_command's buffer */
 	struct ipt_words *words;	/* words already looked up in ipt_rule.c's tables */
+	/* Restore: rules of the table being read that the kernel refuses
+	 * when it is committed ("! -p udp -m udp"), reported where they
+	 * are; unless a later line takes them out again (-D, -F), as
+	 * iptables-nft then never sends them. */
+	struct ipt_refusal *refusals;
+	size_t nrefusals, arefusals;
+};
+
+struct ipt_refusal {
+	struct rule *rule;
+	struct diag *diag;	/* the error said of it */
 };
 
 struct ipt_spec {
@@ -94,6 +105,9 @@ struct table *ipt_table(struct ipt_reader *ir, const char *name,
 void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
 		 const struct loc *where);
 
+/* Restore: the table read is committed ("COMMIT", or the end of the
+ * input): the rules the kernel refuses that are still there are errors. */
+void ipt_commit(struct ipt_reader *ir);
 /* Gives every table read its family once the input has shown it. */
 void ipt_finish(struct ipt_reader *ir);
 /*

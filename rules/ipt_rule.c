@@ -487,6 +487,7 @@ struct cmd {
 	size_t n;
 	const struct loc *where;
 	bool bad;
+	struct diag *refused;	/* said of its rules, refused at COMMIT */
 
 	uint8_t verb;		/* O_APPEND ... O_RENAME; O_NONE */
 	const struct ipt_arg *verb_arg, *verb_args[2];
@@ -2335,12 +2336,89 @@ static bool has_ports(const struct cmd *c)
 	return false;
 }
 
+static void chain_remove(struct chain *ch, uint32_t pos);
+
+/*
+ * Restore input: the kernel refuses R with MSG at LOC when its table is
+ * committed, if R is still there then (ipt_commit()).  Said here, in the
+ * order of the input, and taken back if R is not.
+ */
+static void refused_at_commit(struct cmd *c, struct rule *r, const struct loc *loc,
+			      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void refused_at_commit(struct cmd *c, struct rule *r, const struct loc *loc,
+			      const char *fmt, ...)
+{
+	struct ipt_reader *ir = c->ir;
+	struct diag *d;
+	char msg[1024];
+	va_list ap;
+
+	/* one rule per address pair: said once, of all of them */
+	if (!(d = c->refused)) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		ipt_error(ir, loc, "%s", msg);
+		d = ruleset_last_diag(ir->rs);
+		if (!d || d->level != DIAG_ERROR)
+			return;		/* too many errors: nothing is read on */
+		c->refused = d;
+	}
+	ir->refusals = grow_array(ir->refusals, &ir->arefusals, ir->nrefusals + 1,
+				  sizeof(*ir->refusals));
+	ir->refusals[ir->nrefusals].rule = r;
+	ir->refusals[ir->nrefusals].diag = d;
+	ir->nrefusals++;
+}
+
+/*
+ * "-F CH" in the same input: iptables-nft takes CH's rules not yet sent
+ * out of what it sends, so the kernel never sees those it would refuse
+ * (checked with iptables-restore 1.8.9).  "-F" of every chain and "-D"
+ * still send them.  The rules of one error (one per address pair) are next
+ * to each other, in one chain.
+ */
+static void refusals_flushed(struct ipt_reader *ir, const struct chain *ch)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < ir->nrefusals; i++) {
+		if (ir->refusals[i].rule->chain != ch) {
+			ir->refusals[o++] = ir->refusals[i];
+			continue;
+		}
+		if (!i || ir->refusals[i - 1].diag != ir->refusals[i].diag) {
+			ruleset_drop_diag(ir->rs, ir->refusals[i].diag);
+			ir->errors--;
+		}
+	}
+	ir->nrefusals = o;
+}
+
+void ipt_commit(struct ipt_reader *ir)
+{
+	/* refused: not in the ruleset loaded (the error stays) */
+	for (size_t i = 0; i < ir->nrefusals; i++) {
+		struct chain *ch = ir->refusals[i].rule->chain;
+
+		for (uint32_t k = 0; k < ch->nrules; k++) {
+			if (ch->rules[k] == ir->refusals[i].rule) {
+				chain_remove(ch, k);
+				break;
+			}
+		}
+	}
+	ir->nrefusals = 0;
+}
+
 /*
  * A protocol's match ("-m tcp") in a rule for another protocol, or for
  * none: x_tables refuses it when the rule is loaded, whatever the order
- * ("-m tcp -p tcp --dport 22" is fine).  False (reported) if so.
+ * ("-m tcp -p tcp --dport 22" is fine).  False (reported) if so.  One the
+ * kernel refuses only when its table is committed is R's refusal there.
  */
-static bool module_protos(struct cmd *c)
+static bool module_protos(struct cmd *c, struct rule *r)
 {
 	for (size_t i = 0; i < c->nmods; i++) {
 		const struct loaded *l = &c->mods[i];
@@ -2352,6 +2430,11 @@ static bool module_protos(struct cmd *c)
 			cmd_error(c, &l->arg->loc, "%s match: only valid for protocol %d ('-p %s')",
 				  l->name, l4_number(m->proto), l->name);
 			return false;
+		}
+		if (c->proto_neg && xt_kept(c, m->proto) && c->ir->restore) {
+			refused_at_commit(c, r, &l->arg->loc, "%s match: not with '! -p %s': the kernel refuses the rule (RULE_APPEND failed (Invalid argument))",
+					  l->name, l->name);
+			continue;
 		}
 		if (c->proto_neg && xt_kept(c, m->proto)) {
 			cmd_error(c, &l->arg->loc, "%s match: not with '! -p %s': the kernel refuses the rule (RULE_APPEND failed (Invalid argument))",
@@ -2371,7 +2454,7 @@ static bool module_protos(struct cmd *c)
 /* Everything a rule says, into R.  False (reported) if it is invalid. */
 static bool fill_rule(struct cmd *c, struct rule *r)
 {
-	if (!module_protos(c))
+	if (!module_protos(c, r))
 		return false;
 	r->loc = *c->where;
 	r->l4 = (uint8_t)(c->proto_neg ? L4_PORTS & ~c->proto : c->proto);
@@ -2639,11 +2722,12 @@ static const char *canon_opt(struct ipt_reader *ir, const char *name, size_t len
  * options by their short names, "-p" by its number, no "-m tcp" after
  * "-p tcp", no "/32" (or "/128") after an address.
  */
-static char *spec_key(const struct cmd *c, size_t *ret_len)
+static char *spec_key(const struct cmd *c, unsigned pair, size_t *ret_len)
 {
 	size_t len = 0, o = 0;
 	char *key;
 	const char *prev = "";
+	const unsigned nd = c->naddr[1] ? c->naddr[1] : 1;
 
 	for (size_t i = 0; i < c->n; i++)
 		len += c->args[i].len + 5;
@@ -2667,10 +2751,19 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 		if (streq(prev, "-p") && c->protonum >= 0 && a == c->proto_arg) {
 			n = (size_t)(decimal_put_u32(num, (uint32_t)c->protonum) - num);
 			s = num;
-		} else if ((streq(prev, "-s") || streq(prev, "-d")) && !strchr(s, ',')) {
-			const char *mask = strchr(s, ':') ? "/128" : "/32";
+		} else if (streq(prev, "-s") || streq(prev, "-d")) {
+			/* "-s a,b": the address of this rule's pair, as one */
+			unsigned idx = streq(prev, "-s") ? pair / nd : pair % nd;
+			const char *mask;
 
-			if (n > strlen(mask) && strcmp(s + n - strlen(mask), mask) == 0)
+			for (const char *comma; idx-- > 0 && (comma = memchr(s, ',', n)); ) {
+				n -= (size_t)(comma + 1 - s);
+				s = comma + 1;
+			}
+			if (memchr(s, ',', n))
+				n = (size_t)((const char *)memchr(s, ',', n) - s);
+			mask = memchr(s, ':', n) ? "/128" : "/32";
+			if (n > strlen(mask) && memcmp(s + n - strlen(mask), mask, strlen(mask)) == 0)
 				n -= strlen(mask);
 		}
 		memcpy(key + o, s, n);
@@ -2682,7 +2775,8 @@ static char *spec_key(const struct cmd *c, size_t *ret_len)
 	return key;
 }
 
-static void remember_spec(struct cmd *c, struct rule *r)
+/* R, the rule of address pair PAIR of C, may be deleted by its spec. */
+static void remember_spec(struct cmd *c, struct rule *r, unsigned pair)
 {
 	struct ipt_reader *ir = c->ir;
 
@@ -2690,7 +2784,7 @@ static void remember_spec(struct cmd *c, struct rule *r)
 		return;
 	ir->specs = grow_array(ir->specs, &ir->aspecs, ir->nspecs + 1, sizeof(*ir->specs));
 	ir->specs[ir->nspecs].rule = r;
-	ir->specs[ir->nspecs].text = spec_key(c, &ir->specs[ir->nspecs].len);
+	ir->specs[ir->nspecs].text = spec_key(c, pair, &ir->specs[ir->nspecs].len);
 	ir->nspecs++;
 }
 
@@ -2717,23 +2811,33 @@ static void delete_rule(struct cmd *c, struct chain *ch)
 		}
 		return;
 	}
-	key = spec_key(c, &len);
-	for (size_t i = 0; i < ir->nspecs; i++) {
-		struct rule *r = ir->specs[i].rule;
+	/* "-s a,b": the rule of each address pair, as iptables made them */
+	for (unsigned pair = 0; pair < (c->naddr[0] ? c->naddr[0] : 1) *
+				       (c->naddr[1] ? c->naddr[1] : 1); pair++) {
+		bool found = false;
 
-		if (r->chain != ch || ir->specs[i].len != len ||
-		    memcmp(ir->specs[i].text, key, len))
-			continue;
-		for (uint32_t k = 0; k < ch->nrules; k++) {
-			if (ch->rules[k] == r) {
-				chain_remove(ch, k);
-				unsure_moved(ir, ch, k, -1);
-				free(key);
-				return;
+		key = spec_key(c, pair, &len);
+		for (size_t i = 0; i < ir->nspecs && !found; i++) {
+			struct rule *r = ir->specs[i].rule;
+
+			if (r->chain != ch || ir->specs[i].len != len ||
+			    memcmp(ir->specs[i].text, key, len))
+				continue;
+			for (uint32_t k = 0; k < ch->nrules; k++) {
+				if (ch->rules[k] == r) {
+					chain_remove(ch, k);
+					unsure_moved(ir, ch, k, -1);
+					found = true;
+					break;
+				}
 			}
 		}
+		free(key);
+		if (!found)
+			break;
+		if (pair + 1 == (c->naddr[0] ? c->naddr[0] : 1) * (c->naddr[1] ? c->naddr[1] : 1))
+			return;
 	}
-	free(key);
 	if (ir->restore)
 		cmd_error(c, c->where, "bad rule: no rule of chain %s matches this one", ch->name);
 	else
@@ -2871,7 +2975,7 @@ static void run(struct cmd *c)
 			}
 			if (verb == O_INSERT)
 				unsure_moved(ir, ch, pos ? pos - 1 : 0, 1);
-			remember_spec(c, r);
+			remember_spec(c, r, k);
 		}
 		return;
 	}
@@ -2881,6 +2985,7 @@ static void run(struct cmd *c)
 	case O_FLUSH:
 		unsure_flushed(ir, t, ch);
 		if (ch) {
+			refusals_flushed(ir, ch);
 			chain_flush(ch);
 			return;
 		}
@@ -2985,6 +3090,7 @@ void ipt_command(struct ipt_reader *ir, const struct ipt_arg *args, size_t n,
 
 void ipt_reader_release(struct ipt_reader *ir)
 {
+	free(ir->refusals);
 	for (size_t i = 0; i < ir->nspecs; i++)
 		free(ir->specs[i].text);
 	free(ir->specs);

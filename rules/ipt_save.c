@@ -589,6 +589,7 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 		} else if (l.end - q == 6 && memcmp(q, "COMMIT", 6) == 0) {
 			if (!ir.table && !bad_table)
 				ipt_error(&ir, &last, "COMMIT outside a table");
+			ipt_commit(&ir);
 			ir.table = NULL;
 			bad_table = false;
 		} else {
@@ -614,6 +615,7 @@ int ipt_save_read(struct ruleset *rs, const char *name, char *text, size_t len,
 	if (ir.table && !ir.stop && !listing)
 		ipt_error(&ir, &last, "COMMIT expected: table %s is not committed at the end of the input",
 			  ir.table->name);
+	ipt_commit(&ir);
 	ipt_finish(&ir);
 	ipt_reader_release(&ir);
 	free(args);

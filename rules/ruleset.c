@@ -82,6 +82,29 @@ void ruleset_diag(struct ruleset *rs, enum diag_level level,
 		rs->nwarnings++;
 }
 
+struct diag *ruleset_last_diag(struct ruleset *rs)
+{
+	if (rs->diag_tail == &rs->diags)
+		return NULL;
+	return (struct diag *)(void *)((char *)rs->diag_tail - offsetof(struct diag, next));
+}
+
+void ruleset_drop_diag(struct ruleset *rs, struct diag *d)
+{
+	for (struct diag **p = &rs->diags; *p; p = &(*p)->next) {
+		if (*p != d)
+			continue;
+		*p = d->next;
+		if (rs->diag_tail == &d->next)
+			rs->diag_tail = p;
+		if (d->level == DIAG_ERROR)
+			rs->nerrors--;
+		else if (d->level == DIAG_WARNING)
+			rs->nwarnings--;
+		return;
+	}
+}
+
 struct table *ruleset_table(struct ruleset *rs, enum family family,
 			    const char *name, bool create)
 {

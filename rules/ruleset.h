@@ -344,6 +344,12 @@ void ruleset_diag(struct ruleset *rs, enum diag_level level,
 		  const struct loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The diagnostic recorded last, or NULL. */
+struct diag *ruleset_last_diag(struct ruleset *rs);
+/* Takes D out of RS's diagnostics again (a reader that learnt later that
+ * it does not apply): its memory stays in the arena. */
+void ruleset_drop_diag(struct ruleset *rs, struct diag *d);
+
 struct table *ruleset_table(struct ruleset *rs, enum family family,
 			    const char *name, bool create);
 struct chain *table_chain(struct ruleset *rs, struct table *t,

@@ -3,7 +3,8 @@
 # A random iptables-save dump, the same for the same seed: -p by name and
 # number, negated, --dport/--sport ranges and service names, -m multiport,
 # -m conntrack, -m comment, DNAT, REDIRECT, MASQUERADE and SNAT ports, user
-# chains with jumps and gotos.  Some are refused by iptables-restore (a
+# chains with jumps and gotos, and edits after the rules (-I at a position,
+# -D by number or by rule, -F).  Some are refused by iptables-restore (a
 # service name of another protocol, -i in OUTPUT, jump loops, "! -p sctp -m
 # sctp"): portolan must refuse the same ones.
 # usage: random_ipt.py SEED
@@ -75,8 +76,44 @@ for table, builtins in (("filter", ["INPUT", "FORWARD", "OUTPUT"]), ("nat", ["PR
     for b in builtins: out.append(f":{b} {'ACCEPT' if table=='nat' else R.choice(['ACCEPT','DROP'])} [0:0]")
     users = [f"U{i}" for i in range(R.randint(0, 2))]
     for u in users: out.append(f":{u} - [0:0]")
+    specs = {}
     for c in builtins + users:
+        specs[c] = []
         for _ in range(R.randint(0, 5)):
-            out.append(rule(c, [u for u in users if u != c], table))
+            r = rule(c, [u for u in users if u != c], table)
+            out.append(r)
+            specs[c].append(r[len(f"-A {c} "):])
+    # edits: positions mostly right, now and then one past the end
+    for _ in range(R.randint(0, 4) if R.random() < 0.6 else 0):
+        c = R.choice(builtins + users)
+        n = len(specs[c])
+        k = R.randint(0, 5)
+        spec = rule(c, [u for u in users if u != c], table)[len(f"-A {c} "):]
+        if k == 0:
+            pos = R.randint(1, n + 1) if R.random() < 0.9 else n + 2
+            out.append(f"-I {c} {pos} {spec}")
+            if pos <= n + 1: specs[c].insert(pos - 1, spec)
+        elif k == 1:
+            out.append(f"-I {c} {spec}")
+            specs[c].insert(0, spec)
+        elif k == 2 and n:
+            pos = R.randint(1, n) if R.random() < 0.9 else n + 1
+            out.append(f"-D {c} {pos}")
+            if pos <= n: del specs[c][pos - 1]
+        elif k == 3 and n:
+            i = R.randrange(n)
+            out.append(f"-D {c} {specs[c][i]}")
+            del specs[c][specs[c].index(specs[c][i])]
+        elif k == 4 and n:
+            # iptables-restore (nf_tables, 1.8.9) crashes on -R of a rule
+            # added in the same input, which a dump's every rule is: -R is
+            # left out, and -D then -I at the place stand for it
+            pos = R.randint(1, n)
+            out.append(f"-D {c} {pos}")
+            out.append(f"-I {c} {pos} {spec}")
+            specs[c][pos - 1] = spec
+        elif k == 5:
+            out.append(f"-F {c}")
+            specs[c] = []
     out.append("COMMIT")
 print("\n".join(out))
