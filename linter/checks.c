@@ -79,7 +79,9 @@ const struct check_def check_defs[CHK_COUNT] = {
 		"match takes 10:5; nft lists \"dport >= 3000 dport <= 1023\" as\n"
 		"3000-1023) matches no packet, whichever field it is on, and so do\n"
 		"two matches of one port that no port passes both of (\"tcp dport\n"
-		">= 60000 tcp dport <= 1023\", \"--dport 22 -m tcp --dport 23\").",
+		">= 60000 tcp dport <= 1023\", \"--dport 22 -m tcp --dport 23\"),\n"
+		"and a header field of a protocol the rule's other matches exclude\n"
+		"(\"tcp dport 22 meta l4proto udp\": nft loads it).",
 	},
 	[CHK_RANGE_WIDE] = {
 		"range-wide", SEV_WARNING,

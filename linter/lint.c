@@ -1509,8 +1509,59 @@ static void check_nat(struct ctx *c, const struct nat_target *n)
 			check_value(c, n->ports.r[i].lo, n->ports.r[i].hi, l4, &n->loc, true);
 }
 
+/* "tcp" or "tcp or udp" for the protocols with ports in BITS (enum l4). */
+static const char *protos_str(char *buf, size_t size, unsigned bits)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned b = 1; b & L4_PORTS; b <<= 1) {
+		int w;
+
+		if (!(bits & b))
+			continue;
+		w = snprintf(buf + o, size - o, "%s%s", o ? " or " : "", l4_name(b));
+		if (w < 0 || (size_t)w >= size - o)
+			break;
+		o += (size_t)w;
+	}
+	return buf;
+}
+
+/*
+ * A header field of a protocol the rule's other matches exclude: "tcp
+ * dport 22 meta l4proto udp", "sctp sport 993 meta l4proto tcp th dport
+ * 80" load, and match no packet (the field's own protocol is a condition
+ * too).  Said once, at the first such match; true if so.
+ */
+static bool check_protocols(struct ctx *c)
+{
+	const struct rule *r = c->r;
+
+	if (!(r->l4 & L4_PORTS))
+		return false;
+	for (uint32_t i = 0; i < r->nmatches; i++) {
+		const struct port_match *m = &r->matches[i];
+		char want[64], has[64];
+
+		if (m->source != SRC_PAYLOAD || (m->protos & L4_ANY) ||
+		    !(m->protos & L4_PORTS) || (m->protos & r->l4))
+			continue;
+		add(c, CHK_PORT_INVALID, &m->loc, m->ports.n ? m->ports.r[0].lo : 0,
+		    m->ports.n ? m->ports.r[m->ports.n - 1].hi : 65535, -1, NULL, 0,
+		    "this %s match needs protocol %s, which the rule's other matches exclude (they allow %s): the rule matches no packet",
+		    m->field == FIELD_SPORT ? "sport" : "dport",
+		    protos_str(want, sizeof(want), m->protos),
+		    protos_str(has, sizeof(has), r->l4 & L4_PORTS));
+		return true;
+	}
+	return false;
+}
+
 static void check_rule(struct ctx *c)
 {
+	if (check_protocols(c))
+		return;		/* nothing it matches is opened */
 	for (uint32_t i = 0; i < c->r->nmatches; i++)
 		check_match(c, &c->r->matches[i]);
 	if (c->r->nat)
