@@ -38,6 +38,18 @@ struct define {
 	struct define *bucket_next;	/* ... in the same bucket */
 };
 
+/* A node of a chained hash: the first member of what it links. */
+struct hnode {
+	struct hnode *next;
+	uint32_t hash;
+};
+
+/* Chained hash buckets, doubled when there are as many nodes. */
+struct hchain {
+	struct hnode **b;
+	uint32_t size, count;	/* size: 0 or a power of two */
+};
+
 struct tokvec {
 	struct token *t;
 	size_t n, a;
@@ -63,10 +75,7 @@ struct parser {
 	/* Set elements read: each set's in order, and all by set and key
 	 * (chained hash buckets), so that "delete element" finds one at
 	 * once and thousands of them stay linear. */
-	struct set_elems **sets_seen;
-	uint32_t nsets_buckets, nsets_seen;
-	struct elem_rec **elem_buckets;
-	uint32_t nelem_buckets, nelems;
+	struct hchain sets_seen, elems_seen;
 	struct set_elems *dirty;	/* sets an element left: rebuilt at the end */
 	struct set_ref *refs;	/* sets named in expressions kept opaque */
 	size_t nrefs, arefs;
@@ -99,26 +108,26 @@ struct early_ref {
  * ports out again: the set keeps only the union of its elements' ports.
  */
 struct elem_rec {
+	struct hnode node;	/* by S and KEY */
 	struct set *s;
 	const char *key;	/* canonical: components joined by " . ",
 				 * ports and numbers as "lo-hi" */
-	uint32_t hash;		/* of S and KEY */
 	bool has_lit, has_data, dead;
 	uint8_t has_more;	/* bit f: more[f] was read */
 	struct port_lit lit;	/* the first port component */
 	struct port_lit more[SET_MORE_PORTS];
 	struct portrange data;
 	struct elem_rec *next;	/* of the same set, in order */
-	struct elem_rec *bucket_next;
 };
 
 /* The elements of one set this reading saw. */
 struct set_elems {
+	struct hnode node;	/* by S */
 	struct set *s;
 	struct elem_rec *head, **tail;
 	uint32_t base;		/* literals the set had before: read elsewhere */
 	bool dirty;		/* on the parser's dirty list */
-	struct set_elems *bucket_next, *dirty_next;
+	struct set_elems *dirty_next;
 };
 
 #define NAMEBUF 256	/* nft's limit, NUL included */
@@ -3354,75 +3363,61 @@ static uint32_t set_hash(const struct set *s)
 	return (uint32_t)(v >> 32);
 }
 
+static void hchain_add(struct hchain *h, struct hnode *n, uint32_t hash)
+{
+	struct hnode *x;
+
+	if (h->count >= h->size) {
+		uint32_t size = h->size ? h->size * 2 : 16;
+		struct hnode **b = calloc(size, sizeof(*b));
+
+		if (!b)
+			oom();
+		for (uint32_t i = 0; i < h->size; i++) {
+			while ((x = h->b[i])) {
+				h->b[i] = x->next;
+				x->next = b[x->hash & (size - 1)];
+				b[x->hash & (size - 1)] = x;
+			}
+		}
+		free(h->b);
+		h->b = b;
+		h->size = size;
+	}
+	n->hash = hash;
+	n->next = h->b[hash & (h->size - 1)];
+	h->b[hash & (h->size - 1)] = n;
+	h->count++;
+}
+
+/* The nodes that may have HASH: the first, then each's next. */
+static struct hnode *hchain_first(const struct hchain *h, uint32_t hash)
+{
+	return h->size ? h->b[hash & (h->size - 1)] : NULL;
+}
+
 /* The elements seen of S; with CREATE, a new empty record if none. */
 static struct set_elems *set_elems_of(struct parser *p, struct set *s, bool create)
 {
 	uint32_t h = set_hash(s);
 	struct set_elems *se;
 
-	if (p->nsets_buckets) {
-		for (se = p->sets_seen[h & (p->nsets_buckets - 1)]; se; se = se->bucket_next)
-			if (se->s == s)
-				return se;
-	}
+	for (struct hnode *n = hchain_first(&p->sets_seen, h); n; n = n->next)
+		if (((struct set_elems *)n)->s == s)
+			return (struct set_elems *)n;
 	if (!create)
 		return NULL;
-	if (p->nsets_seen >= p->nsets_buckets) {
-		uint32_t n = p->nsets_buckets ? p->nsets_buckets * 2 : 16;
-		struct set_elems **b = calloc(n, sizeof(*b));
-
-		if (!b)
-			oom();
-		for (uint32_t i = 0; i < p->nsets_buckets; i++) {
-			while ((se = p->sets_seen[i])) {
-				p->sets_seen[i] = se->bucket_next;
-				se->bucket_next = b[set_hash(se->s) & (n - 1)];
-				b[set_hash(se->s) & (n - 1)] = se;
-			}
-		}
-		free(p->sets_seen);
-		p->sets_seen = b;
-		p->nsets_buckets = n;
-	}
 	se = arena_alloc(&p->rs->arena, sizeof(*se));
 	se->s = s;
 	se->tail = &se->head;
 	se->base = s->nlits;
-	se->bucket_next = p->sets_seen[h & (p->nsets_buckets - 1)];
-	p->sets_seen[h & (p->nsets_buckets - 1)] = se;
-	p->nsets_seen++;
+	hchain_add(&p->sets_seen, &se->node, h);
 	return se;
 }
 
 static uint32_t elem_hash(const struct set *s, const char *key)
 {
 	return name_hash(key, strlen(key)) ^ set_hash(s);
-}
-
-static void elem_index(struct parser *p, struct elem_rec *rec)
-{
-	struct elem_rec *r;
-
-	if (p->nelems >= p->nelem_buckets) {
-		uint32_t n = p->nelem_buckets ? p->nelem_buckets * 2 : 64;
-		struct elem_rec **b = calloc(n, sizeof(*b));
-
-		if (!b)
-			oom();
-		for (uint32_t i = 0; i < p->nelem_buckets; i++) {
-			while ((r = p->elem_buckets[i])) {
-				p->elem_buckets[i] = r->bucket_next;
-				r->bucket_next = b[r->hash & (n - 1)];
-				b[r->hash & (n - 1)] = r;
-			}
-		}
-		free(p->elem_buckets);
-		p->elem_buckets = b;
-		p->nelem_buckets = n;
-	}
-	rec->bucket_next = p->elem_buckets[rec->hash & (p->nelem_buckets - 1)];
-	p->elem_buckets[rec->hash & (p->nelem_buckets - 1)] = rec;
-	p->nelems++;
 }
 
 /*
@@ -3435,11 +3430,10 @@ static uint32_t elem_kill(const struct parser *p, const struct set *s,
 {
 	uint32_t h = elem_hash(s, key), n = 0;
 
-	if (!p->nelem_buckets)
-		return 0;
-	for (struct elem_rec *r = p->elem_buckets[h & (p->nelem_buckets - 1)]; r;
-	     r = r->bucket_next) {
-		if (r->hash == h && r->s == s && !r->dead && strcmp(r->key, key) == 0) {
+	for (struct hnode *x = hchain_first(&p->elems_seen, h); x; x = x->next) {
+		struct elem_rec *r = (struct elem_rec *)x;
+
+		if (x->hash == h && r->s == s && !r->dead && strcmp(r->key, key) == 0) {
 			r->dead = true;
 			n++;
 		}
@@ -3601,10 +3595,9 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 	}
 	rec->s = x->s;
 	rec->key = elem_key(c->p, x->s, t, n);
-	rec->hash = elem_hash(rec->s, rec->key);
 	*se->tail = rec;
 	se->tail = &rec->next;
-	elem_index(c->p, rec);
+	hchain_add(&c->p->elems_seen, &rec->node, elem_hash(rec->s, rec->key));
 }
 
 /*
@@ -4817,7 +4810,7 @@ int nft_text_read(struct ruleset *rs, const char *name, char *text,
 	rebuild_dirty(&p);
 	lexer_free(p.lx);
 	free(p.buckets);
-	free(p.sets_seen);
-	free(p.elem_buckets);
+	free(p.sets_seen.b);
+	free(p.elems_seen.b);
 	return 0;
 }
