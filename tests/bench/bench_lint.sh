@@ -26,7 +26,7 @@ for n in $sizes; do
 	for kind in nft ipt; do
 		if [ $kind = nft ]; then
 			file=$tmp/nft$n/ruleset.nft
-			all="$file $(ls "$tmp/nft$n"/conf.d/*.nft)"
+			all="$file $(ls "$tmp/nft$n"/conf.d/*.nft 2>/dev/null || true)"
 		else
 			file=$tmp/ipt$n/rules.v4
 			all=$file

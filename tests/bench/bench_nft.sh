@@ -26,7 +26,7 @@ done
 for n in $sizes; do
 	dir=$tmp/r$n
 	tests/bench/gen_nft.sh "$n" "$dir"
-	files="$dir/ruleset.nft $(ls "$dir"/conf.d/*.nft)"
+	files="$dir/ruleset.nft $(ls "$dir"/conf.d/*.nft 2>/dev/null || true)"
 	bytes=$(cat $files | wc -c)
 	lines=$(cat $files | wc -l)
 	echo "== $n rules: $lines lines, $((bytes / 1024)) KiB in $(echo $files | wc -w) files"
