@@ -14,7 +14,8 @@ struct ipt_arg {
 	const char *s;		/* NUL-terminated */
 	uint32_t len;
 	bool exact;		/* S is the source text at LOC, byte for byte */
-	bool quoted;		/* written in quotes (a value, never an option) */
+	bool quoted;		/* written in quotes (shown so; iptables gets
+				 * the word without them, option or value) */
 	struct loc loc;
 	const char *raw;	/* as written in the source, quotes and all; */
 	uint32_t rawlen;	/* NULL where it was not written so (a variable) */

@@ -576,7 +576,8 @@ static const struct optdef *scan_opt(const struct optdef *defs, const char *name
 
 static inline bool is_option(const struct ipt_arg *a)
 {
-	return a->s[0] == '-' && !a->quoted && a->s[1] &&
+	/* quoted or not: iptables gets the word without its quotes */
+	return a->s[0] == '-' && a->s[1] &&
 	       (!(a->s[1] >= '0' && a->s[1] <= '9') ||
 		((a->s[1] == '4' || a->s[1] == '6') && !a->s[2]));
 }
@@ -1565,8 +1566,7 @@ static size_t unknown_option_args(const struct cmd *c, size_t i)
 {
 	size_t k = i + 1;
 
-	while (k < c->n && !is_option(&c->args[k]) &&
-	       !(streq(c->args[k].s, "!") && !c->args[k].quoted))
+	while (k < c->n && !is_option(&c->args[k]) && !streq(c->args[k].s, "!"))
 		k++;
 	return k - i - 1;
 }
@@ -1672,7 +1672,7 @@ static void parse_args(struct cmd *c)
 		bool unknown_ext, inl = false;
 		const char *eq;
 
-		if (streq(a->s, "!") && !a->quoted) {
+		if (streq(a->s, "!")) {
 			if (neg) {
 				cmd_error(c, &a->loc, "multiple '!' flags not allowed");
 				return;
@@ -1737,7 +1737,7 @@ static void parse_args(struct cmd *c)
 			if (want && !val) {
 				val = &c->args[++i];
 				want--;
-				if (streq(val->s, "!") && !val->quoted) {
+				if (streq(val->s, "!")) {
 					cmd_error(c, &val->loc, "'!' goes before the option: '! %s VALUE'",
 						  d->name);
 					return;
@@ -1748,7 +1748,7 @@ static void parse_args(struct cmd *c)
 		}
 		/* -I CHAIN [N], -D CHAIN N, -Z CHAIN [N]: an optional number */
 		if ((d->id == O_INSERT || d->id == O_DELETE || d->id == O_ZERO) &&
-		    i + 1 < c->n && !c->args[i + 1].quoted &&
+		    i + 1 < c->n && c->args[i + 1].len &&
 		    strspn(c->args[i + 1].s, "0123456789") == c->args[i + 1].len)
 			val2 = &c->args[++i];
 		apply(c, d, a, val, val2, neg, from, i + 1);
@@ -2310,7 +2310,7 @@ static bool xt_kept(const struct cmd *c, unsigned proto)
 	for (size_t i = 0; i < c->n; i++) {
 		const char *s = c->args[i].s;
 
-		if (c->args[i].quoted || s[0] != '-' || s[1] != '-')
+		if (s[0] != '-' || s[1] != '-')
 			continue;
 		if (streq(s, "--tcp-option"))
 			return true;
@@ -2328,8 +2328,7 @@ static bool has_ports(const struct cmd *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const char *s = c->args[i].s;
 
-		if (!c->args[i].quoted &&
-		    (streq(s, "--dport") || streq(s, "--sport") ||
+		if ((streq(s, "--dport") || streq(s, "--sport") ||
 		     streq(s, "--destination-port") || streq(s, "--source-port")))
 			return true;
 	}
@@ -2736,7 +2735,7 @@ static char *spec_key(const struct cmd *c, unsigned pair, size_t *ret_len)
 		oom();
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ipt_arg *a = &c->args[i];
-		const char *s = a->quoted ? a->s : canon_opt(c->ir, a->s, a->len);
+		const char *s = canon_opt(c->ir, a->s, a->len);
 		size_t n = s == a->s ? a->len : strlen(s);
 		char num[DECIMAL_U32_DIGITS];
 

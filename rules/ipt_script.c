@@ -1893,9 +1893,7 @@ static void make_arg(struct script *s, const struct command *cmd,
 	a->s = text;
 	a->len = (uint32_t)f->len;
 	a->exact = !(tk->flags & (W_QUOTED | W_EXPAND | W_SPLICE | W_BAD));
-	/* iptables gets "!" whatever the quoting: '!' and \! keep bash's
-	 * history expansion away and are negations all the same */
-	a->quoted = (tk->flags & W_QUOTED) && strcmp(text, "!") != 0;
+	a->quoted = (tk->flags & W_QUOTED) != 0;
 	a->loc = tok_loc(s, tk);
 	if (!(tk->flags & (W_EXPAND | W_SPLICE))) {
 		a->raw = s->t + tk->off;
