@@ -3507,9 +3507,23 @@ static void del_elem(struct rulectx *c, const struct token *t, size_t n,
 		return;
 	}
 	if (!elem_kill(c->p, x->s, key)) {
-		/* nft would refuse it; or it is written unlike the element */
-		pnote(c->p, &t[0].loc, "'delete element' is not applied: set '%s' has no element '%s'",
-		      x->s->name, key);
+		struct loc at = span(&t[0], &t[elem_key_end(t, n, x->s->is_map) - 1]);
+
+		/* A key of one port is compared as its number: nft fails the
+		 * file.  Another may be written unlike the element. */
+		unsigned lo, hi;
+
+		if (x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
+		    !strchr(x->s->key, '.') && sscanf(key, "%u-%u", &lo, &hi) == 2 && lo == hi)
+			perr(c->p, &at, "element does not exist: set '%s' has no port %u to delete",
+			     x->s->name, lo);
+		else if (x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
+			 !strchr(x->s->key, '.') && sscanf(key, "%u-%u", &lo, &hi) == 2)
+			perr(c->p, &at, "element does not exist: set '%s' has no ports %u-%u to delete",
+			     x->s->name, lo, hi);
+		else
+			pnote(c->p, &at, "'delete element' is not applied: set '%s' has no element '%s'",
+			      x->s->name, key);
 		return;
 	}
 	set_dirty(c->p, se);
@@ -3698,6 +3712,9 @@ static int read_set_key(struct parser *p, struct set *s, bool typeof_)
 		size_t len = strlen(text[side]);
 
 		if (tok_is(t, ":") && side == 0) {
+			if (!s->is_map)
+				perr(p, &t->loc, "syntax error, unexpected colon: set '%s' has a key and no data (a map has both)",
+				     s->name);
 			side = 1;
 			comp = 0;
 			continue;
@@ -3718,6 +3735,9 @@ static int read_set_key(struct parser *p, struct set *s, bool typeof_)
 				s->more_port_fields[s->nmore_ports++] = (int)comp;
 		}
 	}
+	if (s->is_map && !side && parts.n)
+		perr(p, &parts.t[parts.n - 1].loc, "syntax error, expecting colon: map '%s' needs the type of its data ('type inet_service : verdict')",
+		     s->name);
 	s->key = arena_strdup(&p->rs->arena, text[0]);
 	if (side)
 		s->data = arena_strdup(&p->rs->arena, text[1]);

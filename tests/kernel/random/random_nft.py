@@ -175,6 +175,9 @@ def ruleset():
                     cur.add(e)
                 elif c == 1 and cur:
                     e = R.choice(sorted(cur))
+                    if R.random() < 0.1:
+                        # one it does not have: nft refuses the file
+                        e = str(max(int(x) for x in cur) % 65535 + 1)
                     out.append(f"delete element {fam} t {name} {{ {e} }}")
                     cur.discard(e)
                     deleted = True
