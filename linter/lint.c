@@ -902,25 +902,30 @@ static const char *range_str(char buf[static 16], uint16_t lo, uint16_t hi)
 static void lit_written_before(struct ctx *c, const struct port_lit *a,
 			       const struct port_lit *b)
 {
-	char x[16], y[16];
+	char x[16], y[16], where[32];
 
-	if (a->lo == b->lo && a->hi == b->hi && a->lo != a->hi)
-		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-		    "%u-%u is written twice", b->lo, b->hi);
-	else if (a->lo == b->lo && a->hi == b->hi && a->loc.file != b->loc.file &&
-		 a->loc.file < c->rs->nfiles)
-		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-		    "%u is written twice (also in %s)", b->lo, c->rs->files[a->loc.file].name);
-	else if (a->lo == b->lo && a->hi == b->hi && a->loc.line != b->loc.line)
-		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-		    "%u is written twice (also on a line before)", b->lo);
-	else if (a->lo == b->lo && a->hi == b->hi)
-		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
-		    "%u is written twice (also at column %u)", b->lo, a->loc.col);
-	else
+	if (a->lo != b->lo || a->hi != b->hi) {
 		add(c, CHK_SET_OVERLAP, &b->loc, b->lo, b->hi, -1, NULL, 0,
 		    "%s overlaps %s, written before it",
 		    range_str(x, b->lo, b->hi), range_str(y, a->lo, a->hi));
+		return;
+	}
+	if (a->lo != a->hi) {
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%u-%u is written twice", b->lo, b->hi);
+		return;
+	}
+	if (a->loc.file != b->loc.file && a->loc.file < c->rs->nfiles) {
+		add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+		    "%u is written twice (also in %s)", b->lo, c->rs->files[a->loc.file].name);
+		return;
+	}
+	if (a->loc.line != b->loc.line)
+		snprintf(where, sizeof(where), "on a line before");
+	else
+		snprintf(where, sizeof(where), "at column %u", a->loc.col);
+	add(c, CHK_SET_DUPLICATE, &b->loc, b->lo, b->hi, -1, NULL, 0,
+	    "%u is written twice (also %s)", b->lo, where);
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -54,7 +54,7 @@ struct ipt_reader {
 	struct ipt_words *words;	/* words already looked up in ipt_rule.c's tables */
 	/* Restore: rules of the table being read that the kernel refuses
 	 * when it is committed ("! -p udp -m udp"), reported where they
-	 * are; unless a later line takes them out again (-D, -F), as
+	 * are; unless a later "-F CHAIN" takes them out again, as
 	 * iptables-nft then never sends them. */
 	struct ipt_refusal *refusals;
 	size_t nrefusals, arefusals;

@@ -2335,7 +2335,7 @@ static bool has_ports(const struct cmd *c)
 	return false;
 }
 
-static void chain_remove(struct chain *ch, uint32_t pos);
+static long chain_remove_rule(struct chain *ch, const struct rule *r);
 
 /*
  * Restore input: the kernel refuses R with MSG at LOC when its table is
@@ -2398,16 +2398,8 @@ static void refusals_flushed(struct ipt_reader *ir, const struct chain *ch)
 void ipt_commit(struct ipt_reader *ir)
 {
 	/* refused: not in the ruleset loaded (the error stays) */
-	for (size_t i = 0; i < ir->nrefusals; i++) {
-		struct chain *ch = ir->refusals[i].rule->chain;
-
-		for (uint32_t k = 0; k < ch->nrules; k++) {
-			if (ch->rules[k] == ir->refusals[i].rule) {
-				chain_remove(ch, k);
-				break;
-			}
-		}
-	}
+	for (size_t i = 0; i < ir->nrefusals; i++)
+		chain_remove_rule(ir->refusals[i].rule->chain, ir->refusals[i].rule);
 	ir->nrefusals = 0;
 }
 
@@ -2794,6 +2786,24 @@ static void chain_remove(struct chain *ch, uint32_t pos)
 	ch->nrules--;
 }
 
+/* Takes R out of CH; returns where it was, or -1 if it was not there. */
+static long chain_remove_rule(struct chain *ch, const struct rule *r)
+{
+	for (uint32_t k = 0; k < ch->nrules; k++) {
+		if (ch->rules[k] == r) {
+			chain_remove(ch, k);
+			return k;
+		}
+	}
+	return -1;
+}
+
+/* How many rules one command makes: one per address pair ("-s a,b -d c"). */
+static unsigned addr_pairs(const struct cmd *c)
+{
+	return (c->naddr[0] ? c->naddr[0] : 1) * (c->naddr[1] ? c->naddr[1] : 1);
+}
+
 static void delete_rule(struct cmd *c, struct chain *ch)
 {
 	struct ipt_reader *ir = c->ir;
@@ -2811,30 +2821,23 @@ static void delete_rule(struct cmd *c, struct chain *ch)
 		return;
 	}
 	/* "-s a,b": the rule of each address pair, as iptables made them */
-	for (unsigned pair = 0; pair < (c->naddr[0] ? c->naddr[0] : 1) *
-				       (c->naddr[1] ? c->naddr[1] : 1); pair++) {
-		bool found = false;
+	for (unsigned pair = 0; pair < addr_pairs(c); pair++) {
+		long at = -1;
 
 		key = spec_key(c, pair, &len);
-		for (size_t i = 0; i < ir->nspecs && !found; i++) {
+		for (size_t i = 0; i < ir->nspecs && at < 0; i++) {
 			struct rule *r = ir->specs[i].rule;
 
 			if (r->chain != ch || ir->specs[i].len != len ||
 			    memcmp(ir->specs[i].text, key, len))
 				continue;
-			for (uint32_t k = 0; k < ch->nrules; k++) {
-				if (ch->rules[k] == r) {
-					chain_remove(ch, k);
-					unsure_moved(ir, ch, k, -1);
-					found = true;
-					break;
-				}
-			}
+			if ((at = chain_remove_rule(ch, r)) >= 0)
+				unsure_moved(ir, ch, (uint32_t)at, -1);
 		}
 		free(key);
-		if (!found)
+		if (at < 0)
 			break;
-		if (pair + 1 == (c->naddr[0] ? c->naddr[0] : 1) * (c->naddr[1] ? c->naddr[1] : 1))
+		if (pair + 1 == addr_pairs(c))
 			return;
 	}
 	if (ir->restore)
@@ -2956,16 +2959,11 @@ static void run(struct cmd *c)
 		}
 		/* iptables makes one rule per source and destination pair,
 		 * each inserted where the first went (so in reverse). */
-		for (unsigned k = 0; k < (c->naddr[0] ? c->naddr[0] : 1) *
-					 (c->naddr[1] ? c->naddr[1] : 1); k++) {
+		for (unsigned k = 0; k < addr_pairs(c); k++) {
 			r = chain_add_rule(ir->rs, ch, verb == O_APPEND ? -1 :
 						       pos ? (long)pos - 1 : 0);
 			if (!fill_rule(c, r)) {
-				for (uint32_t i = 0; i < ch->nrules; i++)
-					if (ch->rules[i] == r) {
-						chain_remove(ch, i);
-						break;
-					}
+				chain_remove_rule(ch, r);
 				return;
 			}
 			if (verb == O_REPLACE) {

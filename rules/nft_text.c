@@ -3355,6 +3355,12 @@ static const char *elem_key(struct parser *p, const struct set *s,
 	return arena_strdup(&p->rs->arena, buf);
 }
 
+/* Whether S's key is one port only: "inet_service", "typeof tcp dport". */
+static bool key_is_one_port(const struct set *s)
+{
+	return s->port_field == 0 && !s->nmore_ports && s->key && !strchr(s->key, '.');
+}
+
 static uint32_t set_hash(const struct set *s)
 {
 	uint64_t v = (uintptr_t)s;
@@ -3508,20 +3514,20 @@ static void del_elem(struct rulectx *c, const struct token *t, size_t n,
 	}
 	if (!elem_kill(c->p, x->s, key)) {
 		struct loc at = span(&t[0], &t[elem_key_end(t, n, x->s->is_map) - 1]);
-
-		/* A key of one port is compared as its number: nft fails the
-		 * file.  Another may be written unlike the element. */
 		unsigned lo, hi;
+		char what[32];
 
-		if (x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
-		    !strchr(x->s->key, '.') && sscanf(key, "%u-%u", &lo, &hi) == 2 && lo == hi)
-			perr(c->p, &at, "element does not exist: set '%s' has no port %u to delete",
-			     x->s->name, lo);
-		else if (x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
-			 !strchr(x->s->key, '.') && sscanf(key, "%u-%u", &lo, &hi) == 2)
-			perr(c->p, &at, "element does not exist: set '%s' has no ports %u-%u to delete",
-			     x->s->name, lo, hi);
-		else
+		/* A key of one port is compared as its number ("lo-hi"):
+		 * nft fails the file.  Another may be written unlike the
+		 * element. */
+		if (key_is_one_port(x->s) && sscanf(key, "%u-%u", &lo, &hi) == 2) {
+			if (lo == hi)
+				snprintf(what, sizeof(what), "port %u", lo);
+			else
+				snprintf(what, sizeof(what), "ports %u-%u", lo, hi);
+			perr(c->p, &at, "element does not exist: set '%s' has no %s to delete",
+			     x->s->name, what);
+		} else
 			pnote(c->p, &at, "'delete element' is not applied: set '%s' has no element '%s'",
 			      x->s->name, key);
 		return;
@@ -3542,9 +3548,7 @@ static void set_elem(struct rulectx *c, const struct token *t, size_t n,
 		.proto_component = x->s->proto_field + 1, .map = x->s->is_map,
 		/* "type inet_service : verdict": each element its verdict */
 		.vmap = set_is_vmap(x->s),
-		/* a key of one port only: "inet_service", "typeof tcp dport" */
-		.spans = x->s->port_field == 0 && !x->s->nmore_ports && x->s->key &&
-			 !strchr(x->s->key, '.') ? x->spans : NULL,
+		.spans = key_is_one_port(x->s) ? x->spans : NULL,
 	};
 
 	for (uint32_t f = 0; f <= x->s->nmore_ports && !x->has_range; f++) {

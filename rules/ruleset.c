@@ -596,37 +596,26 @@ static const struct portset *set_comp_ports(const struct set *s, unsigned comp)
 	return &s->ports;
 }
 
-/* A verdict map element's jump or goto to a chain T lacks is refused, as
- * a rule's is.  With G, each jump found is R's edge in G (R's verdict map's
- * element). */
-static void resolve_lit_targets(struct ruleset *rs, struct table *t,
+/*
+ * The jumps and gotos of verdict map elements LITS[0..N): with G, R's edges
+ * in G; with REPORT, one to a chain T lacks is refused, as a rule's is (a
+ * named map's are reported once, not per rule using it).
+ */
+static void resolve_lit_targets(struct ruleset *rs, const struct table *t,
 				const struct port_lit *lits, uint32_t n,
-				struct jump_graph *g, const struct rule *r)
+				struct jump_graph *g, const struct rule *r, bool report)
 {
 	for (uint32_t k = 0; k < n; k++) {
 		const struct chain *to;
 
 		if (!lits[k].target)
 			continue;
-		to = table_chain(rs, t, lits[k].target, false);
-		if (!to)
+		to = table_find_chain(t, lits[k].target);
+		if (!to && report)
 			ruleset_diag(rs, DIAG_ERROR, &lits[k].loc,
 				     "chain '%s' does not exist in table %s %s",
 				     lits[k].target, family_name(t->family), t->name);
-		else if (g)
-			jump_graph_add(g, to, r);
-	}
-}
-
-/* The jumps of named verdict map S's elements, R's edges in G (checked
- * for chains that do not exist once per set, below). */
-static void set_jumps(const struct table *t, const struct set *s,
-		      struct jump_graph *g, const struct rule *r)
-{
-	for (uint32_t k = 0; k < s->nlits; k++) {
-		const struct chain *to;
-
-		if (s->lits[k].target && (to = table_find_chain(t, s->lits[k].target)))
+		else if (to && g)
 			jump_graph_add(g, to, r);
 	}
 }
@@ -640,7 +629,7 @@ void ruleset_resolve_sets(struct ruleset *rs)
 		oom();
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		struct table *t = rs->tables[ti];
-		struct jump_graph g;
+		struct jump_graph *g = &graphs[ti];
 
 		for (uint32_t si = 0; si < t->nsets; si++) {
 			struct set *s = t->sets[si];
@@ -650,20 +639,20 @@ void ruleset_resolve_sets(struct ruleset *rs)
 			for (uint32_t f = 0; f < s->nmore_ports; f++)
 				portset_normalize(&s->more_ports[f]);
 		}
-		jump_graph_init(&g, t);
+		jump_graph_init(g, t);
 		for (uint32_t ci = 0; ci < t->nchains; ci++) {
 			struct chain *c = t->chains[ci];
 
-			jump_graph_chain(&g, ci);
+			jump_graph_chain(g, ci);
 			for (uint32_t ri = 0; ri < c->nrules; ri++) {
 				struct rule *r = c->rules[ri];
 
 				if ((r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) &&
 				    r->target) {
-					const struct chain *to = table_chain(rs, t, r->target, false);
+					const struct chain *to = table_find_chain(t, r->target);
 
 					if (to)
-						jump_graph_add(&g, to, r);
+						jump_graph_add(g, to, r);
 					else
 						ruleset_diag(rs, DIAG_ERROR, &r->loc,
 							     "chain '%s' does not exist in table %s %s",
@@ -680,14 +669,15 @@ void ruleset_resolve_sets(struct ruleset *rs)
 					uint32_t nlits;
 					struct set *s;
 
+					s = m->set && m->source != SRC_IPSET &&
+					    (m->kind == MATCH_VMAP || !m->ports.n) ?
+					    table_set(rs, t, m->set, false) : NULL;
 					if (m->kind == MATCH_VMAP && !m->set)
-						resolve_lit_targets(rs, t, m->lits, m->nlits, &g, r);
-					if (m->kind == MATCH_VMAP && m->set && m->source != SRC_IPSET &&
-					    (s = table_set(rs, t, m->set, false)) && set_is_vmap(s))
-						set_jumps(t, s, &g, r);
+						resolve_lit_targets(rs, t, m->lits, m->nlits, g, r, true);
+					if (m->kind == MATCH_VMAP && s && set_is_vmap(s))
+						resolve_lit_targets(rs, t, s->lits, s->nlits, g, r, false);
 					if (!m->set || m->ports.n || m->source == SRC_IPSET)
 						continue;
-					s = table_set(rs, t, m->set, false);
 					if (!s && nat_map_named(r, m->set))
 						continue;	/* reported as the NAT's map */
 					if (!s) {
@@ -720,8 +710,7 @@ void ruleset_resolve_sets(struct ruleset *rs)
 		for (uint32_t si = 0; si < t->nsets; si++)
 			if (set_is_vmap(t->sets[si]))
 				resolve_lit_targets(rs, t, t->sets[si]->lits,
-						    t->sets[si]->nlits, NULL, NULL);
-		graphs[ti] = g;
+						    t->sets[si]->nlits, NULL, NULL, true);
 	}
 	for (uint32_t ti = 0; ti < rs->ntables; ti++) {
 		jump_graph_check(rs, &graphs[ti]);
